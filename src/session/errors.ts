@@ -1,0 +1,64 @@
+import { HTTPException } from 'hono/http-exception'
+
+/** Why a session cookie was refused. The cookie's contents are never part of it. */
+export type InvalidSessionReason =
+  /** Not a compact JWS, bad base64url or JSON, or longer than any cookie we issue. */
+  | 'malformed'
+  /** Signed with an algorithm other than HS256, including `alg: none`. */
+  | 'unsupported-algorithm'
+  /** No `kid`, or a `kid` naming none of the configured secrets. */
+  | 'unknown-key'
+  /** The signature does not match the key its `kid` names. */
+  | 'bad-signature'
+  /** A JWT made for something else: wrong `typ` or `aud` (another cookie name). */
+  | 'wrong-type'
+  /** A required claim is missing or has the wrong type. */
+  | 'invalid-claims'
+  /** Past `exp`, the idle timeout or the absolute timeout. */
+  | 'expired'
+  /** Issued or started in the future, beyond the clock tolerance. */
+  | 'not-yet-valid'
+
+/** A mistake in the options given to `session()`; thrown when the middleware is built. */
+export class SessionConfigError extends Error {
+  readonly code = 'ERR_SESSION_CONFIG'
+  override name = 'SessionConfigError'
+  constructor(
+    /** The option at fault, e.g. `secret` or `cookie.sameSite`. */
+    readonly option: string,
+    message: string,
+  ) {
+    super(`session(): option "${option}" ${message}`)
+  }
+}
+
+/** A value that JSON cannot carry unchanged was put into the session. */
+export class SessionValueError extends TypeError {
+  readonly code = 'ERR_SESSION_VALUE'
+  override name = 'SessionValueError'
+  constructor(
+    /** Where the bad value sits, e.g. `cart[2].price`. */
+    readonly path: string,
+    problem: string,
+  ) {
+    super(`session value at ${path} ${problem}; session values must be JSON values`)
+  }
+}
+
+/**
+ * The session no longer fits in one cookie. Nothing is sent, so the browser keeps its previous,
+ * still valid cookie. It is an HTTPException: Hono's default error handler answers 413 with it.
+ */
+export class SessionTooLargeError extends HTTPException {
+  readonly code = 'ERR_SESSION_TOO_LARGE'
+  override name = 'SessionTooLargeError'
+  constructor(
+    /** Bytes of cookie name + value that would have been sent. */
+    readonly size: number,
+    readonly limit: number,
+  ) {
+    super(413, {
+      message: `The session is too large to store: its cookie would take ${size} bytes, over the limit of ${limit}.`,
+    })
+  }
+}

@@ -1,0 +1,7 @@
+export { session, type SessionEnv } from './middleware'
+export { Session, type SessionData, type SessionShape } from './session'
+export type { SessionOptions, SessionCookieOptions, SameSite, Secret } from './options'
+export { SessionConfigError, SessionTooLargeError, SessionValueError, type InvalidSessionReason } from './errors'
+export type { JsonValue, JsonObject, JsonPrimitive, JsonCompatible } from './json'
+export type { SessionClaims } from './token'
+export { TOKEN_TYPE } from './token'

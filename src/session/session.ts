@@ -1,0 +1,257 @@
+import { base64url } from 'jose'
+import { SessionValueError } from './errors'
+import { assertJsonValue, jsonPath, type JsonCompatible, type JsonObject, type JsonValue } from './json'
+
+/** The default session shape: any string key, any JSON value. */
+export type SessionData = { [key: string]: JsonValue }
+
+/**
+ * The constraint on an app's own session type: every property must hold a JSON value.
+ * `interface AppSession { username?: string; cart?: CartItem[] }` satisfies it.
+ */
+export type SessionShape<T> = {
+  [K in keyof T]: K extends string ? JsonCompatible<Exclude<T[K], undefined>> | undefined : never
+}
+
+type Key<T> = keyof T & string
+type Value<T, K extends keyof T> = Exclude<T[K], undefined>
+
+/** What the middleware knows about a session before the handler runs. */
+export interface SessionInit {
+  /** Values from a verified token, or undefined for a new session. */
+  data: JsonObject | undefined
+  id: string
+  /** Seconds since the epoch. */
+  start: number
+  permanent: boolean
+}
+
+/** What the middleware needs from a session after the handler ran. */
+export interface SessionState {
+  readonly accessed: boolean
+  readonly size: number
+  readonly id: string
+  readonly start: number
+  readonly permanent: boolean
+  /** True when anything changed, including values changed in place. */
+  changed(): boolean
+  /** The values as one JSON object, checked to be JSON all the way down. */
+  data(): JsonObject
+}
+
+const SESSION_ID_BYTES = 16
+
+/** A new random session id: 128 bits, base64url (22 characters). */
+export function newSessionId(): string {
+  return base64url.encode(crypto.getRandomValues(new Uint8Array(SESSION_ID_BYTES)))
+}
+
+function checkKey(key: unknown): asserts key is string {
+  if (typeof key !== 'string') throw new SessionValueError('session', `was given a ${typeof key} key; keys must be strings`)
+}
+
+let stateOf: <T extends SessionShape<T>>(session: Session<T>) => SessionState
+
+/**
+ * One visitor's session, used like a dictionary (Flask's `session`). Any string is a key, `__proto__`
+ * and `exp` included; values are JSON values. The middleware loads and saves it: see `session()`.
+ */
+export class Session<T extends SessionShape<T> = SessionData> {
+  readonly #data: Map<string, JsonValue>
+  readonly #loaded: boolean
+  readonly #now: () => number
+  #id: string
+  #start: number
+  #permanent: boolean
+  #changed = false
+  #accessed = false
+  /** The loaded values as JSON, taken before the first reference to one of them leaves this object. */
+  #snapshot: string | undefined
+
+  static {
+    stateOf = (session) => session.#state()
+  }
+
+  /** Built by the middleware; `now` gives seconds since the epoch. */
+  constructor(init: SessionInit, now: () => number) {
+    this.#data = new Map(init.data === undefined ? [] : Object.entries(init.data))
+    this.#loaded = init.data !== undefined
+    this.#id = init.id
+    this.#start = init.start
+    this.#permanent = init.permanent
+    this.#now = now
+  }
+
+  /** The value stored under `key`, or `defaultValue` (undefined if not given) when there is none. */
+  get<K extends Key<T>>(key: K): Value<T, K> | undefined
+  get<K extends Key<T>>(key: K, defaultValue: Value<T, K>): Value<T, K>
+  get<K extends Key<T>, D>(key: K, defaultValue: D): Value<T, K> | D
+  get(key: string, defaultValue?: unknown): unknown {
+    this.#read(true)
+    return this.#data.has(key) ? this.#data.get(key) : defaultValue
+  }
+
+  /** Stores a JSON value; anything else (undefined, a Date, a function, NaN, a cycle) throws SessionValueError. */
+  set<K extends Key<T>>(key: K, value: Value<T, K>): this {
+    checkKey(key)
+    assertJsonValue(value, jsonPath('session', key))
+    this.#accessed = true
+    if (typeof value === 'object' || this.#data.get(key) !== value) {
+      this.#data.set(key, value as JsonValue)
+      this.#changed = true
+    }
+    return this
+  }
+
+  /** Whether `key` is stored (Flask's `key in session`). */
+  has(key: Key<T>): boolean {
+    this.#read(false)
+    return this.#data.has(key)
+  }
+
+  /** Removes `key` and returns its value, or `defaultValue` when there was none. */
+  pop<K extends Key<T>>(key: K): Value<T, K> | undefined
+  pop<K extends Key<T>>(key: K, defaultValue: Value<T, K>): Value<T, K>
+  pop<K extends Key<T>, D>(key: K, defaultValue: D): Value<T, K> | D
+  pop(key: string, defaultValue?: unknown): unknown {
+    this.#read(true)
+    if (!this.#data.has(key)) return defaultValue
+    const value = this.#data.get(key)
+    this.#data.delete(key)
+    this.#changed = true
+    return value
+  }
+
+  /** Removes `key`; true when it was there. */
+  delete(key: Key<T>): boolean {
+    this.#read(false)
+    const deleted = this.#data.delete(key)
+    if (deleted) this.#changed = true
+    return deleted
+  }
+
+  /** The value under `key`, first storing `defaultValue` there when there is none. */
+  setdefault<K extends Key<T>>(key: K, defaultValue: Value<T, K>): Value<T, K> {
+    this.#read(true)
+    if (!this.#data.has(key)) this.set(key, defaultValue)
+    return this.#data.get(key) as Value<T, K>
+  }
+
+  /**
+   * Removes everything, `permanent` included, and forgets the session's identity: left empty, the
+   * cookie is deleted; filled again, it is a new session with a new id and start time (logout).
+   */
+  clear(): void {
+    this.#accessed = true
+    this.#data.clear()
+    this.#permanent = false
+    this.#renew()
+  }
+
+  /**
+   * Gives the session a new id and start time and keeps its values: call it on login, so a session
+   * id known before login is worthless after it, and the absolute timeout counts from the login.
+   */
+  regenerate(): void {
+    this.#accessed = true
+    this.#renew()
+  }
+
+  keys(): IterableIterator<Key<T>> {
+    this.#read(false)
+    return this.#data.keys() as IterableIterator<Key<T>>
+  }
+
+  values(): IterableIterator<Value<T, Key<T>>> {
+    this.#read(true)
+    return this.#data.values() as IterableIterator<Value<T, Key<T>>>
+  }
+
+  entries(): IterableIterator<[Key<T>, Value<T, Key<T>>]> {
+    this.#read(true)
+    return this.#data.entries() as IterableIterator<[Key<T>, Value<T, Key<T>>]>
+  }
+
+  [Symbol.iterator](): IterableIterator<[Key<T>, Value<T, Key<T>>]> {
+    return this.entries()
+  }
+
+  get size(): number {
+    this.#read(false)
+    return this.#data.size
+  }
+
+  /** True: a persistent cookie (Max-Age = the token's remaining lifetime). False (default): a browser-session cookie. The token expires either way. */
+  get permanent(): boolean {
+    this.#read(false)
+    return this.#permanent
+  }
+
+  set permanent(value: boolean) {
+    if (typeof value !== 'boolean') throw new SessionValueError('session.permanent', `is a ${typeof value}, not a boolean`)
+    this.#accessed = true
+    if (value !== this.#permanent) {
+      this.#permanent = value
+      this.#changed = true
+    }
+  }
+
+  /** The session id: random, stable across requests, new after `regenerate()` and `clear()`. */
+  get id(): string {
+    this.#read(false)
+    return this.#id
+  }
+
+  /** True when the request carried no valid session. */
+  get isNew(): boolean {
+    this.#read(false)
+    return !this.#loaded
+  }
+
+  /** True when anything will be saved: a value set, removed or changed in place, `permanent` changed, or the identity renewed. */
+  get modified(): boolean {
+    return this.#isChanged()
+  }
+
+  #read(handsOutReferences: boolean): void {
+    this.#accessed = true
+    // A handler may change a stored object in place (cart.push(item)); remember what was loaded so
+    // the change is found when the session is saved (Flask loses it).
+    if (handsOutReferences && this.#loaded && this.#snapshot === undefined) this.#snapshot = this.#json()
+  }
+
+  #renew(): void {
+    this.#id = newSessionId()
+    this.#start = this.#now()
+    this.#changed = true
+  }
+
+  #json(): string {
+    return JSON.stringify(Object.fromEntries(this.#data))
+  }
+
+  #isChanged(): boolean {
+    return this.#changed || (this.#snapshot !== undefined && this.#json() !== this.#snapshot)
+  }
+
+  #state(): SessionState {
+    return {
+      accessed: this.#accessed,
+      size: this.#data.size,
+      id: this.#id,
+      start: this.#start,
+      permanent: this.#permanent,
+      changed: () => this.#isChanged(),
+      data: () => {
+        const data = Object.fromEntries(this.#data)
+        assertJsonValue(data, 'session')
+        return data
+      },
+    }
+  }
+}
+
+/** The middleware's view of a session; not part of the public API. */
+export function sessionState<T extends SessionShape<T>>(session: Session<T>): SessionState {
+  return stateOf(session)
+}
