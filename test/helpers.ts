@@ -1,0 +1,126 @@
+import { Hono } from 'hono'
+import { decodeJwt, decodeProtectedHeader } from 'jose'
+import { session, type InvalidSessionReason, type SessionData, type SessionEnv, type SessionOptions } from '../src/session'
+
+export const SECRET = 'test-secret-0123456789-abcdefghijklmnop'
+export const OLD_SECRET = 'old-secret-0123456789-abcdefghijklmnopq'
+export const OTHER_SECRET = 'other-secret-0123456789-abcdefghijklmno'
+/** 2026-01-01T00:00:00Z: the injected clock's start. */
+export const T0 = Date.UTC(2026, 0, 1)
+
+/** A clock the test moves by hand. */
+export class TestClock {
+  constructor(public ms = T0) {}
+  readonly now = () => this.ms
+  advance(seconds: number): void {
+    this.ms += seconds * 1000
+  }
+  get seconds(): number {
+    return Math.floor(this.ms / 1000)
+  }
+}
+
+export type Handler = (c: import('hono').Context<SessionEnv<SessionData>>) => Response | Promise<Response>
+
+export interface TestAppOptions extends Partial<SessionOptions> {
+  routes?: Record<string, Handler>
+}
+
+/**
+ * An app with the session middleware and a few generic routes:
+ * GET /get?key=k returns the JSON value (or "none"), GET /set?key=k&value=<json>, GET /noop (never touches the session).
+ */
+export function testApp(options: TestAppOptions = {}) {
+  const clock = new TestClock()
+  const invalid: InvalidSessionReason[] = []
+  const errors: unknown[] = []
+  const { routes, ...sessionOptions } = options
+  const app = new Hono<SessionEnv<SessionData>>()
+  app.use(
+    session({
+      secret: SECRET,
+      cookie: { secure: false },
+      clock: clock.now,
+      onInvalid: (reason) => invalid.push(reason),
+      ...sessionOptions,
+    }),
+  )
+  app.get('/noop', (c) => c.text('noop'))
+  app.get('/get', (c) => {
+    const value = c.var.session.get(c.req.query('key')!)
+    return c.text(value === undefined ? 'none' : JSON.stringify(value))
+  })
+  app.get('/set', (c) => {
+    c.var.session.set(c.req.query('key')!, JSON.parse(c.req.query('value')!))
+    return c.text('ok')
+  })
+  for (const [path, handler] of Object.entries(routes ?? {})) app.all(path, handler)
+  app.onError((error, c) => {
+    errors.push(error)
+    if (error instanceof Error && 'getResponse' in error && typeof error.getResponse === 'function') {
+      return error.getResponse() as Response
+    }
+    return c.text('error', 500)
+  })
+  return { app, clock, invalid, errors }
+}
+
+export interface ParsedSetCookie {
+  name: string
+  value: string
+  attributes: Record<string, string | true>
+  raw: string
+}
+
+export function parseSetCookie(raw: string): ParsedSetCookie {
+  const [pair, ...rest] = raw.split(';')
+  const eq = pair!.indexOf('=')
+  const attributes: Record<string, string | true> = {}
+  for (const part of rest) {
+    const [key, ...value] = part.trim().split('=')
+    attributes[key!.toLowerCase()] = value.length ? value.join('=') : true
+  }
+  return { name: pair!.slice(0, eq).trim(), value: pair!.slice(eq + 1), attributes, raw }
+}
+
+export function setCookies(res: Response, name = 'session'): ParsedSetCookie[] {
+  return res.headers.getSetCookie().map(parseSetCookie).filter((c) => c.name === name)
+}
+
+/** The one session Set-Cookie of a response, or undefined; fails the test if there are several. */
+export function sessionSetCookie(res: Response, name = 'session'): ParsedSetCookie | undefined {
+  const found = setCookies(res, name)
+  if (found.length > 1) throw new Error(`expected at most one Set-Cookie for ${name}, got ${found.length}`)
+  return found[0]
+}
+
+/** A browser-like cookie jar for one cookie name. */
+export class Jar {
+  value: string | undefined
+  constructor(readonly name = 'session') {}
+  header(): Record<string, string> {
+    return this.value === undefined ? {} : { Cookie: `${this.name}=${this.value}` }
+  }
+  store(res: Response): void {
+    const cookie = sessionSetCookie(res, this.name)
+    if (cookie === undefined) return
+    this.value = cookie.attributes['max-age'] === '0' ? undefined : cookie.value
+  }
+}
+
+type Fetchable = { request: (path: string, init?: RequestInit) => Response | Promise<Response> }
+
+/** Requests `path` with the jar's cookie and stores what comes back. */
+export async function visit(app: Fetchable, jar: Jar, path: string, init: RequestInit = {}): Promise<Response> {
+  const res = await app.request(path, { ...init, headers: { ...jar.header(), ...(init.headers as Record<string, string>) } })
+  jar.store(res)
+  return res
+}
+
+export function claimsOf(token: string) {
+  return decodeJwt(token) as Record<string, unknown>
+}
+
+export function headerOf(token: string) {
+  return decodeProtectedHeader(token) as Record<string, unknown>
+}

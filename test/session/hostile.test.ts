@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, spyOn, test } from 'bun:test'
+import { base64url, generateKeyPair, SignJWT } from 'jose'
+import type { InvalidSessionReason } from '../../src/session'
+import { headerOf, OTHER_SECRET, SECRET, sessionSetCookie, testApp, TestClock } from '../helpers'
+
+const enc = new TextEncoder()
+const b64 = (value: string | Uint8Array) => base64url.encode(value)
+const json = (value: unknown) => b64(JSON.stringify(value))
+
+async function hmac(alg: 'HS256' | 'HS384' | 'HS512', secret: string, input: string): Promise<string> {
+  const hash = { HS256: 'SHA-256', HS384: 'SHA-384', HS512: 'SHA-512' }[alg]
+  const key = await crypto.subtle.importKey('raw', enc.encode(secret), { name: 'HMAC', hash }, false, ['sign'])
+  return b64(new Uint8Array(await crypto.subtle.sign('HMAC', key, enc.encode(input))))
+}
+
+/** A token with any header and payload, HMAC-signed with `secret` under the header's alg (HS256 if none). */
+async function forge(header: unknown, payload: unknown, secret = SECRET, alg: 'HS256' | 'HS384' | 'HS512' = 'HS256') {
+  const input = `${typeof header === 'string' ? b64(header) : json(header)}.${typeof payload === 'string' ? b64(payload) : json(payload)}`
+  return `${input}.${await hmac(alg, secret, input)}`
+}
+
+const clock = new TestClock()
+const now = clock.seconds
+let kid = ''
+let valid = ''
+const claims = (extra: Record<string, unknown> = {}, without: string[] = []) => {
+  const base: Record<string, unknown> = { iat: now, exp: now + 600, aud: 'session', sid: 'A'.repeat(22), start: now, data: { user: 'admin' }, ...extra }
+  for (const key of without) delete base[key]
+  return base
+}
+const header = (extra: Record<string, unknown> = {}) => ({ alg: 'HS256', typ: 'session+jwt', kid, ...extra })
+
+beforeAll(async () => {
+  const t = testApp()
+  valid = sessionSetCookie(await t.app.request('/set?key=user&value="user"'))!.value
+  kid = headerOf(valid).kid as string
+})
+
+type Case = [label: string, reason: InvalidSessionReason, make: () => string | Promise<string>]
+const flip = (s: string, at: number) => s.slice(0, at) + (s[at] === 'A' ? 'B' : 'A') + s.slice(at + 1)
+
+const cases: Case[] = [
+  ['an empty value', 'malformed', () => ''],
+  ['a random word', 'malformed', () => 'garbage'],
+  ['three dots', 'malformed', () => '...'],
+  ['three parts of junk', 'malformed', () => 'a.b.c'],
+  ['two parts', 'malformed', () => valid.split('.').slice(0, 2).join('.')],
+  ['four parts', 'malformed', () => `${valid}.x`],
+  ['a JWE-shaped value (five parts)', 'malformed', () => 'a.b.c.d.e'],
+  ['the valid token truncated', 'malformed', () => valid.slice(0, -2)],
+  ['a flipped signature character', 'bad-signature', () => flip(valid, valid.length - 5)],
+  ['a tampered payload with the original signature', 'bad-signature', () => {
+    const [h, , s] = valid.split('.')
+    return `${h}.${json(claims())}.${s}`
+  }],
+  ['alg none, no signature', 'unsupported-algorithm', () => `${json(header({ alg: 'none' }))}.${json(claims())}.`],
+  ['alg none with a signature', 'unsupported-algorithm', () => `${json(header({ alg: 'none' }))}.${json(claims())}.${valid.split('.')[2]}`],
+  ['alg "None"', 'unsupported-algorithm', () => `${json(header({ alg: 'None' }))}.${json(claims())}.`],
+  ['HS512 signed with the right secret', 'unsupported-algorithm', () => forge(header({ alg: 'HS512' }), claims(), SECRET, 'HS512')],
+  ['HS384 signed with the right secret', 'unsupported-algorithm', () => forge(header({ alg: 'HS384' }), claims(), SECRET, 'HS384')],
+  ['RS256 with our kid', 'unsupported-algorithm', async () => {
+    const { privateKey } = await generateKeyPair('RS256')
+    return new SignJWT(claims()).setProtectedHeader(header({ alg: 'RS256' }) as never).sign(privateKey)
+  }],
+  ['an unknown kid (another secret)', 'unknown-key', () => forge(header({ kid: 'unknown-kid1' }), claims(), OTHER_SECRET)],
+  ['no kid', 'unknown-key', () => forge(header({ kid: undefined }), claims())],
+  ['a numeric kid', 'unknown-key', () => forge(header({ kid: 1 }), claims())],
+  ['kid "__proto__"', 'unknown-key', () => forge(header({ kid: '__proto__' }), claims())],
+  ['our kid, signed with another secret', 'bad-signature', () => forge(header(), claims(), OTHER_SECRET)],
+  ['an embedded jwk with our kid', 'bad-signature', () =>
+    forge(header({ jwk: { kty: 'oct', k: b64(OTHER_SECRET) } }), claims(), OTHER_SECRET)],
+  ['no typ', 'wrong-type', () => forge(header({ typ: undefined }), claims())],
+  ['typ JWT (minted for something else)', 'wrong-type', () => forge(header({ typ: 'JWT' }), claims())],
+  ['typ at+jwt (an access token)', 'wrong-type', () => forge(header({ typ: 'at+jwt' }), claims())],
+  ['aud of another cookie', 'wrong-type', () => forge(header(), claims({ aud: 'admin_session' }))],
+  ['no aud', 'wrong-type', () => forge(header(), claims({}, ['aud']))],
+  ['no exp', 'invalid-claims', () => forge(header(), claims({}, ['exp']))],
+  ['no iat', 'invalid-claims', () => forge(header(), claims({}, ['iat']))],
+  ['no sid', 'invalid-claims', () => forge(header(), claims({}, ['sid']))],
+  ['no start', 'invalid-claims', () => forge(header(), claims({}, ['start']))],
+  ['no data', 'invalid-claims', () => forge(header(), claims({}, ['data']))],
+  ['data as an array', 'invalid-claims', () => forge(header(), claims({ data: [1] }))],
+  ['data as a string', 'invalid-claims', () => forge(header(), claims({ data: 'user' }))],
+  ['data null', 'invalid-claims', () => forge(header(), claims({ data: null }))],
+  ['exp as a string', 'invalid-claims', () => forge(header(), claims({ exp: String(now + 600) }))],
+  ['a fractional iat', 'invalid-claims', () => forge(header(), claims({ iat: now + 0.5 }))],
+  ['a malformed sid', 'invalid-claims', () => forge(header(), claims({ sid: 'short' }))],
+  ['permanent: "yes"', 'invalid-claims', () => forge(header(), claims({ permanent: 'yes' }))],
+  ['start after iat', 'invalid-claims', () => forge(header(), claims({ start: now + 1 }))],
+  ['expired', 'expired', () => forge(header(), claims({ iat: now - 1200, start: now - 1200, exp: now - 600 }))],
+  ['past the idle timeout, exp still ahead', 'expired', () => forge(header(), claims({ iat: now - 3600, start: now - 3600, exp: now + 3600 }))],
+  ['past the absolute timeout, fresh iat', 'expired', () => forge(header(), claims({ start: now - 13 * 3600 }))],
+  ['iat in the future', 'not-yet-valid', () => forge(header(), claims({ iat: now + 3600, start: now + 3600, exp: now + 4200 }))],
+  ['nbf in the future', 'not-yet-valid', () => forge(header(), claims({ nbf: now + 3600 }))],
+  ['a header that is not JSON', 'malformed', () => forge('{"alg":"HS256",', claims())],
+  ['a payload that is a JSON array', 'malformed', () => forge(header(), '[1,2,3]')],
+  ['a payload that is not JSON', 'malformed', () => forge(header(), '{"iat":')],
+  ['an unknown crit extension', 'malformed', () => forge(header({ crit: ['x-ours'], 'x-ours': 1 }), claims())],
+  ['b64: false', 'malformed', () => forge(header({ b64: false, crit: ['b64'] }), claims())],
+  ['a 5000-character value', 'malformed', () => 'a'.repeat(5000)],
+  ['a huge valid-looking token', 'malformed', () => `${json(header())}.${b64('x'.repeat(6000))}.sig`],
+  ['percent-encoded unicode junk', 'malformed', () => encodeURIComponent('☃.☃.☃')],
+  ['invalid base64url characters in the payload', 'bad-signature', () => valid.replace(/\./, '.$')],
+]
+
+describe('hostile cookies: an anonymous session, a classified reason, never an error', () => {
+  const logs: unknown[] = []
+  const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) =>
+    spyOn(console, method).mockImplementation((...args: unknown[]) => void logs.push(args)),
+  )
+  afterAll(() => {
+    for (const spy of spies) spy.mockRestore()
+  })
+
+  test('the list is long enough', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(30)
+  })
+
+  for (const [label, reason, make] of cases) {
+    test(`${label} → ${reason}`, async () => {
+      const t = testApp()
+      const token = await make()
+      const res = await t.app.request('/get?key=user', { headers: { Cookie: `session=${token}` } })
+      expect(res.status).toBe(200)
+      expect(await res.text()).toBe('none')
+      expect(t.invalid).toEqual([reason])
+      expect(t.errors).toEqual([])
+      expect(sessionSetCookie(res)?.attributes['max-age']).toBe('0')
+      expect(logs).toEqual([])
+    })
+  }
+
+  test('a repeated cookie name: the first one counts, a later valid one does not rescue it', async () => {
+    const t = testApp()
+    const res = await t.app.request('/get?key=user', { headers: { Cookie: `session=junk; session=${valid}` } })
+    expect(await res.text()).toBe('none')
+    expect(t.invalid).toEqual(['malformed'])
+  })
+
+  test('a valid token followed by junk copies is accepted', async () => {
+    const t = testApp()
+    const res = await t.app.request('/get?key=user', { headers: { Cookie: `session=${valid}; session=junk` } })
+    expect(await res.text()).toBe('"user"')
+  })
+
+  test('the control: the untouched token is accepted', async () => {
+    const t = testApp()
+    const res = await t.app.request('/get?key=user', { headers: { Cookie: `other=1; session=${valid}` } })
+    expect(await res.text()).toBe('"user"')
+    expect(t.invalid).toEqual([])
+  })
+
+  test('a hostile cookie followed by a write gets a fresh session, never the attacker\'s data', async () => {
+    const t = testApp()
+    const forged = await forge(header(), claims(), OTHER_SECRET)
+    const res = await t.app.request('/set?key=cart&value=[]', { headers: { Cookie: `session=${forged}` } })
+    const token = sessionSetCookie(res)!.value
+    const payload = JSON.parse(new TextDecoder().decode(base64url.decode(token.split('.')[1]!)))
+    expect(payload.data).toEqual({ cart: [] })
+    expect(payload.sid).not.toBe('A'.repeat(22))
+  })
+})

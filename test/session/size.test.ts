@@ -1,0 +1,54 @@
+import { describe, expect, test } from 'bun:test'
+import { SessionTooLargeError } from '../../src/session'
+import { Jar, sessionSetCookie, testApp, visit } from '../helpers'
+
+/** Stores a string of `length` characters and reports what happened to the cookie. */
+async function store(name: string, length: number, jar = new Jar(name)) {
+  const t = testApp({ cookie: { name, secure: false } })
+  const res = await visit(t.app, jar, `/set?key=pad&value="${'a'.repeat(length)}"`)
+  const cookie = sessionSetCookie(res, name)
+  return { res, cookie, errors: t.errors, sent: cookie ? name.length + cookie.value.length : undefined }
+}
+
+describe('the 4096-byte limit on cookie name + value', () => {
+  test('4096 bytes is sent, 4097 is refused with a typed 413 and no cookie', async () => {
+    // base64url never has a length of 4k+1, so try names of every length mod 4 to land on exactly 4096.
+    let checked = false
+    for (const name of ['session', 'session1', 'session12', 'session123']) {
+      let length = 2800
+      while ((await store(name, length + 1)).sent !== undefined) length++
+      const last = await store(name, length)
+      const over = await store(name, length + 1)
+      expect(over.res.status).toBe(413)
+      expect(over.res.headers.getSetCookie()).toEqual([])
+      const error = over.errors[0] as SessionTooLargeError
+      expect(error).toBeInstanceOf(SessionTooLargeError)
+      expect(error.code).toBe('ERR_SESSION_TOO_LARGE')
+      expect(error.size).toBeGreaterThan(4096)
+      expect(last.sent).toBeLessThanOrEqual(4096)
+      if (last.sent === 4096 && error.size === 4097) checked = true
+    }
+    expect(checked).toBe(true)
+  })
+
+  test('the size counts bytes: multi-byte characters are measured after encoding', async () => {
+    const t = testApp()
+    const res = await t.app.request(`/set?key=pad&value="${'é'.repeat(1500)}"`)
+    // 1500 × 2 UTF-8 bytes → about 4000 base64url characters for them alone, plus the claims.
+    expect(res.status).toBe(413)
+    expect(t.errors[0]).toBeInstanceOf(SessionTooLargeError)
+  })
+
+  test('a refused save leaves the previous cookie valid and the session as it was', async () => {
+    const t = testApp()
+    const jar = new Jar()
+    await visit(t.app, jar, '/set?key=cart&value=["a"]')
+    const before = jar.value
+    const res = await visit(t.app, jar, `/set?key=pad&value="${'x'.repeat(5000)}"`)
+    expect(res.status).toBe(413)
+    expect(await res.text()).toContain('too large')
+    expect(jar.value).toBe(before!)
+    expect(await (await visit(t.app, jar, '/get?key=cart')).text()).toBe('["a"]')
+    expect(await (await visit(t.app, jar, '/get?key=pad')).text()).toBe('none')
+  })
+})

@@ -1,0 +1,104 @@
+import { describe, expect, test } from 'bun:test'
+import { claimsOf, Jar, testApp, visit } from '../helpers'
+
+const check = async (t: ReturnType<typeof testApp>, jar: Jar) => (await visit(t.app, jar, '/get?key=user')).text()
+
+describe('idle timeout (sliding)', () => {
+  test('a session used within the idle window lives on; one left idle past it ends', async () => {
+    const t = testApp({ idleTimeout: 600, absoluteTimeout: 7200, clockTolerance: 0 })
+    const jar = new Jar()
+    await visit(t.app, jar, '/set?key=user&value="u"')
+    for (let i = 0; i < 5; i++) {
+      t.clock.advance(599)
+      expect(await check(t, jar)).toBe('"u"')
+    }
+    t.clock.advance(600)
+    expect(await check(t, jar)).toBe('none')
+    expect(t.invalid).toEqual(['expired'])
+  })
+
+  test('the idle timeout is enforced from the signed iat, not only exp', async () => {
+    // A token minted under a longer idle timeout is cut short when the server's idle timeout shrinks.
+    const long = testApp({ idleTimeout: 3600 })
+    const jar = new Jar()
+    await visit(long.app, jar, '/set?key=user&value="u"')
+    const short = testApp({ idleTimeout: 600, clockTolerance: 0 })
+    short.clock.advance(601)
+    expect(await check(short, jar)).toBe('none')
+    expect(short.invalid).toEqual(['expired'])
+  })
+
+  test('the clock tolerance allows a few seconds of skew, no more', async () => {
+    const t = testApp({ idleTimeout: 600, clockTolerance: 5 })
+    const jar = new Jar()
+    await visit(t.app, jar, '/set?key=user&value="u"')
+    const token = jar.value
+    t.clock.advance(604)
+    expect(await check(t, jar)).toBe('"u"')
+    jar.value = token
+    t.clock.advance(2)
+    expect(await check(t, jar)).toBe('none')
+  })
+})
+
+describe('absolute timeout', () => {
+  test('however active, a session ends at start + absolute timeout', async () => {
+    const t = testApp({ idleTimeout: 600, absoluteTimeout: 3000 })
+    const jar = new Jar()
+    await visit(t.app, jar, '/set?key=user&value="u"')
+    const start = claimsOf(jar.value!).start as number
+    for (let elapsed = 500; elapsed < 3000; elapsed += 500) {
+      t.clock.advance(500)
+      expect(await check(t, jar)).toBe('"u"')
+      expect(claimsOf(jar.value!).exp).toBe(Math.min(t.clock.seconds + 600, start + 3000))
+    }
+    t.clock.advance(500)
+    expect(await check(t, jar)).toBe('none')
+    expect(t.invalid).toEqual(['expired'])
+  })
+
+  test('regenerate() restarts the absolute timeout', async () => {
+    const t = testApp({
+      idleTimeout: 600,
+      absoluteTimeout: 1000,
+      routes: { '/login': (c) => (c.var.session.regenerate(), c.text('ok')) },
+    })
+    const jar = new Jar()
+    await visit(t.app, jar, '/set?key=user&value="u"')
+    t.clock.advance(500)
+    await visit(t.app, jar, '/login')
+    t.clock.advance(500)
+    expect(await check(t, jar)).toBe('"u"')
+    t.clock.advance(400)
+    // 1400 s after the first start, 900 s after the login: still inside the 1000 s absolute window.
+    expect(await check(t, jar)).toBe('"u"')
+    t.clock.advance(100)
+    expect(await check(t, jar)).toBe('none')
+  })
+})
+
+describe('clock jumps', () => {
+  test('a clock set back less than the tolerance keeps the session; further back refuses it as not yet valid', async () => {
+    const t = testApp({ clockTolerance: 5 })
+    const jar = new Jar()
+    await visit(t.app, jar, '/set?key=user&value="u"')
+    const token = jar.value
+    t.clock.advance(-5)
+    expect(await check(t, jar)).toBe('"u"')
+    jar.value = token
+    t.clock.advance(-10)
+    expect(await check(t, jar)).toBe('none')
+    expect(t.invalid).toEqual(['not-yet-valid'])
+  })
+
+  test('a clock jumping far forward ends the session as expired, without an error', async () => {
+    const t = testApp()
+    const jar = new Jar()
+    await visit(t.app, jar, '/set?key=user&value="u"')
+    t.clock.advance(10 * 365 * 24 * 3600)
+    const res = await visit(t.app, jar, '/get?key=user')
+    expect(res.status).toBe(200)
+    expect(await res.text()).toBe('none')
+    expect(t.invalid).toEqual(['expired'])
+  })
+})
