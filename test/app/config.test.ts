@@ -1,0 +1,89 @@
+import { describe, expect, test } from 'bun:test'
+import { createApp } from '../../src/app/app'
+import { ConfigError, loadConfig, startupErrorMessage, type Environment } from '../../src/app/config'
+
+const SECRET = 's'.repeat(32)
+
+/** The message the process would print for this environment, or undefined when it would start. */
+function startup(env: Environment): string | undefined {
+  try {
+    createApp(loadConfig(env))
+    return undefined
+  } catch (error) {
+    const message = startupErrorMessage(error)
+    if (message === undefined) throw error
+    return message
+  }
+}
+
+describe('configuration from the environment', () => {
+  test('development defaults: port 3000, random secret with a warning, cookie not Secure', () => {
+    const config = loadConfig({})
+    expect(config.port).toBe(3000)
+    expect(config.production).toBe(false)
+    expect(config.warnings).toEqual([expect.stringContaining('SESSION_SECRET is not set')])
+    expect(typeof config.session.secret).toBe('string')
+    expect((config.session.secret as string).length).toBeGreaterThanOrEqual(32)
+    expect(loadConfig({}).session.secret).not.toBe(config.session.secret)
+    expect(config.session.cookie?.secure).toBe(false)
+  })
+
+  test('production: the secret is required and the cookie is Secure by default', () => {
+    expect(startup({ NODE_ENV: 'production' })).toBe(
+      'Configuration error: SESSION_SECRET is required when NODE_ENV=production (at least 32 bytes)',
+    )
+    const config = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: SECRET })
+    expect(config.production).toBe(true)
+    expect(config.warnings).toEqual([])
+    expect(config.session.cookie?.secure).toBe(true)
+  })
+
+  test('every variable is read', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      SESSION_SECRET: SECRET,
+      SESSION_SECRET_FALLBACKS: `${'a'.repeat(32)},${'b'.repeat(40)}`,
+      SESSION_IDLE_TIMEOUT: '600',
+      SESSION_ABSOLUTE_TIMEOUT: '3600',
+      SESSION_COOKIE_SECURE: 'true',
+      SESSION_COOKIE_NAME: '__Host-session',
+    })
+    expect(config.port).toBe(8080)
+    expect(config.session).toEqual({
+      secret: SECRET,
+      fallbackSecrets: ['a'.repeat(32), 'b'.repeat(40)],
+      idleTimeout: 600,
+      absoluteTimeout: 3600,
+      cookie: { name: '__Host-session', secure: true },
+    })
+    expect(startup({ SESSION_SECRET: SECRET, SESSION_COOKIE_SECURE: 'true', SESSION_COOKIE_NAME: '__Host-session' })).toBeUndefined()
+  })
+
+  const refused: [string, Environment, RegExp][] = [
+    ['a short secret', { SESSION_SECRET: 'short' }, /^Configuration error: SESSION_SECRET: .*at least 32 bytes, got 5/],
+    ['a secret short in bytes', { SESSION_SECRET: 'é'.repeat(15) }, /SESSION_SECRET: .*got 30/],
+    ['an empty secret', { SESSION_SECRET: '' }, /SESSION_SECRET is set but empty/],
+    ['a short fallback', { SESSION_SECRET: SECRET, SESSION_SECRET_FALLBACKS: `${'a'.repeat(32)},short` }, /SESSION_SECRET_FALLBACKS: .*fallbackSecrets\[1\].*at least 32 bytes/],
+    ['an empty fallback entry', { SESSION_SECRET: SECRET, SESSION_SECRET_FALLBACKS: `${'a'.repeat(32)},` }, /SESSION_SECRET_FALLBACKS has an empty entry/],
+    ['a non-numeric idle timeout', { SESSION_IDLE_TIMEOUT: '30m' }, /SESSION_IDLE_TIMEOUT must be a whole number/],
+    ['a fractional idle timeout', { SESSION_IDLE_TIMEOUT: '1.5' }, /SESSION_IDLE_TIMEOUT must be a whole number/],
+    ['a zero absolute timeout', { SESSION_ABSOLUTE_TIMEOUT: '0' }, /SESSION_ABSOLUTE_TIMEOUT must be a whole number from 1/],
+    ['idle above absolute', { SESSION_IDLE_TIMEOUT: '7200', SESSION_ABSOLUTE_TIMEOUT: '3600' }, /SESSION_IDLE_TIMEOUT: .*must not exceed absoluteTimeout/],
+    ['absolute above 400 days', { SESSION_ABSOLUTE_TIMEOUT: String(401 * 86400) }, /SESSION_ABSOLUTE_TIMEOUT: .*400 days/],
+    ['a Secure flag that is not true/false', { SESSION_COOKIE_SECURE: 'yes' }, /SESSION_COOKIE_SECURE must be "true" or "false", got "yes"/],
+    ['__Host- without Secure', { SESSION_COOKIE_NAME: '__Host-session' }, /SESSION_COOKIE_SECURE: .*__Host- prefix/],
+    ['a cookie name with a semicolon', { SESSION_COOKIE_NAME: 'a;b' }, /SESSION_COOKIE_NAME: /],
+    ['a port out of range', { PORT: '70000' }, /PORT must be a whole number from 0 to 65535/],
+    ['a port that is not a number', { PORT: 'http' }, /PORT must be a whole number/],
+  ]
+  for (const [label, env, message] of refused) {
+    test(`refuses to start with ${label}`, () => {
+      expect(startup(env)).toMatch(message)
+    })
+  }
+
+  test('errors that are not configuration errors are not dressed up as such', () => {
+    expect(startupErrorMessage(new Error('disk full'))).toBeUndefined()
+    expect(new ConfigError('PORT', 'x').variable).toBe('PORT')
+  })
+})

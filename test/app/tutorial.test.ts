@@ -1,0 +1,59 @@
+import { describe, expect, test } from 'bun:test'
+import { createApp } from '../../src/app/app'
+import { Jar, SECRET, visit } from '../helpers'
+
+const app = createApp({ session: { secret: SECRET, cookie: { secure: false } } })
+
+describe("the Flask tutorial's routes", () => {
+  test('check before set: not logged in, and no cookie', async () => {
+    const res = await app.request('/test/session/check')
+    expect(res.status).toBe(200)
+    expect(await res.text()).toBe('You are not logged in')
+    expect(res.headers.getSetCookie()).toEqual([])
+    expect(res.headers.get('Vary')).toBe('Cookie')
+  })
+
+  test('set → check → pop → check', async () => {
+    const jar = new Jar()
+    let res = await visit(app, jar, '/test/session/set')
+    expect(res.status).toBe(200)
+    expect(await res.text()).toBe('Test')
+    expect(jar.value).toBeDefined()
+
+    res = await visit(app, jar, '/test/session/check')
+    expect(res.status).toBe(200)
+    expect(await res.text()).toBe('Logged in as user')
+
+    res = await visit(app, jar, '/test/session/pop')
+    expect(res.status).toBe(200)
+    expect(await res.text()).toBe('Test')
+    expect(jar.value).toBeUndefined()
+
+    res = await visit(app, jar, '/test/session/check')
+    expect(await res.text()).toBe('You are not logged in')
+  })
+
+  test('pop without a session answers Test and sets nothing', async () => {
+    const res = await app.request('/test/session/pop')
+    expect(await res.text()).toBe('Test')
+    expect(res.headers.getSetCookie()).toEqual([])
+  })
+
+  test('one browser\'s cookie does not log in another', async () => {
+    const alice = new Jar()
+    const bob = new Jar()
+    await visit(app, alice, '/test/session/set')
+    expect(await (await visit(app, bob, '/test/session/check')).text()).toBe('You are not logged in')
+    expect(await (await visit(app, alice, '/test/session/check')).text()).toBe('Logged in as user')
+  })
+
+  test('a tampered cookie is answered as not logged in, with 200', async () => {
+    const res = await app.request('/test/session/check', { headers: { Cookie: 'session=eyJhbGciOiJub25lIn0.eyJkYXRhIjp7InVzZXJuYW1lIjoidXNlciJ9fQ.' } })
+    expect(res.status).toBe(200)
+    expect(await res.text()).toBe('You are not logged in')
+  })
+
+  test('unknown paths are 404', async () => {
+    expect((await app.request('/test/session/nope')).status).toBe(404)
+  })
+})
