@@ -1,26 +1,44 @@
 import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
-import { session, SessionTooLargeError, type SessionOptions } from '../session'
+import { session, type SessionOptions } from '../session'
+import type { UserStore } from './auth/users'
 import type { AppEnv } from './env'
+import { refuseCrossSiteForms } from './http/cross-site'
+import { handleError, handleNotFound } from './http/errors'
+import { apiRoutes } from './routes/api'
+import { pageRoutes } from './routes/pages'
 import { tutorialRoutes } from './routes/tutorial'
+
+export const MAX_BODY_BYTES = 16 * 1024
 
 export interface AppConfig {
   session: SessionOptions
+  users: UserStore
+  /** Whether the login page mentions the demo account. */
+  demoHint?: boolean
 }
 
 /** The whole app as one Web-standard `fetch` handler; each runtime's entry file serves it. */
 export function createApp(config: AppConfig) {
+  const clock = config.session.clock ?? Date.now
+  const now = () => new Date(clock())
   const app = new Hono<AppEnv>()
   app.use(session(config.session))
+  app.use(refuseCrossSiteForms())
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new HTTPException(413, { message: `The request body is too large: the limit is ${MAX_BODY_BYTES / 1024} KB` })
+      },
+    }),
+  )
   app.route('/test/session', tutorialRoutes)
-  app.onError((error, c) => {
-    if (error instanceof SessionTooLargeError) {
-      return c.text('The session is too large to store. Nothing was changed; remove something and try again.', 413)
-    }
-    if (error instanceof HTTPException) return error.getResponse()
-    console.error('Unhandled error', error)
-    return c.text('Internal Server Error', 500)
-  })
+  app.route('/api', apiRoutes({ users: config.users, now }))
+  app.route('/', pageRoutes({ users: config.users, demoHint: config.demoHint ?? false, now }))
+  app.notFound(handleNotFound)
+  app.onError(handleError)
   return app
 }
 

@@ -1,6 +1,7 @@
 import { base64url } from 'jose'
 import { SessionConfigError, type SessionOptions } from '../session'
 import type { AppConfig } from './app'
+import { DEMO_USER, MemoryUserStore } from './auth/users'
 
 /** The process environment, as each runtime's entry file reads it. */
 export type Environment = Readonly<Record<string, string | undefined>>
@@ -94,7 +95,12 @@ export function loadConfig(env: Environment, { generateSecret = randomSecret }: 
       secure: flag(env, 'SESSION_COOKIE_SECURE', production),
     },
   }
-  return { port, production, warnings, session }
+  // The demo account (user / password) is for trying the app out; production has it only when asked.
+  const demo = flag(env, 'DEMO_USER', !production)
+  if (demo && production) warnings.push('DEMO_USER=true: the demo account "user" / "password" can log in.')
+  const users = new MemoryUserStore(demo ? [DEMO_USER] : [])
+
+  return { port, production, warnings, session, users, demoHint: demo }
 }
 
 /** The line to print when the app cannot start; names the environment variable at fault. */

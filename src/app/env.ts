@@ -1,9 +1,13 @@
-import type { SessionEnv } from '../session'
+import type { FlashData, SessionEnv } from '../session'
+import type { CartLine } from './shop/cart'
 
 /** What this app keeps in a visitor's session. */
-export interface AppSession {
-  /** The tutorial's logged-in user name. */
+export interface AppSession extends FlashData {
+  /** The tutorial's name; login also sets it to the user's name. */
   username?: string
+  /** Who is logged in. Only login sets it, so only it (never `username`) proves a login. */
+  userId?: string
+  cart?: CartLine[]
 }
 
 export type AppEnv = SessionEnv<AppSession>

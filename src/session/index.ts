@@ -5,3 +5,4 @@ export { SessionConfigError, SessionTooLargeError, SessionValueError, type Inval
 export type { JsonValue, JsonObject, JsonPrimitive, JsonCompatible } from './json'
 export type { SessionClaims } from './token'
 export { TOKEN_TYPE } from './token'
+export { flash, takeFlashes, FLASH_KEY, type FlashData, type FlashMessage, type FlashCategory } from './flash'

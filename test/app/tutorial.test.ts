@@ -1,8 +1,9 @@
 import { describe, expect, test } from 'bun:test'
 import { createApp } from '../../src/app/app'
+import { MemoryUserStore } from '../../src/app/auth/users'
 import { Jar, SECRET, visit } from '../helpers'
 
-const app = createApp({ session: { secret: SECRET, cookie: { secure: false } } })
+const app = createApp({ session: { secret: SECRET, cookie: { secure: false } }, users: new MemoryUserStore([]) })
 
 describe("the Flask tutorial's routes", () => {
   test('check before set: not logged in, and no cookie', async () => {

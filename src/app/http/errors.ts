@@ -1,0 +1,43 @@
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { SessionTooLargeError } from '../../session'
+import type { AppEnv } from '../env'
+import { CartError } from '../shop/cart'
+import { errorPage } from '../views/pages'
+import { renderPage } from '../views/render'
+
+const DEFAULT_MESSAGES: Record<number, string> = {
+  400: 'Bad request',
+  403: 'Forbidden: cross-site form posts are refused',
+  404: 'Not found',
+  413: 'The request body is too large',
+}
+
+function describe(error: Error): { status: ContentfulStatusCode; message: string } {
+  if (error instanceof SessionTooLargeError) {
+    return { status: 413, message: 'The session is too large to store: nothing was changed. Remove something from your cart and try again.' }
+  }
+  if (error instanceof CartError) return { status: error.status, message: error.message }
+  if (error instanceof HTTPException) {
+    const status = error.status as ContentfulStatusCode
+    return { status, message: error.message || DEFAULT_MESSAGES[status] || 'Request refused' }
+  }
+  return { status: 500, message: 'Internal Server Error' }
+}
+
+function respond(c: Context<AppEnv>, status: ContentfulStatusCode, message: string) {
+  if (c.req.path.startsWith('/api/')) return c.json({ error: message }, status)
+  if (c.req.path.startsWith('/test/')) return c.text(message, status)
+  return renderPage(c, message, errorPage(status, message), status as 400, { showFlashes: false })
+}
+
+/** One place turns every error into a JSON error for /api, plain text for the tutorial routes, a page elsewhere. */
+export const handleError: ErrorHandler<AppEnv> = (error, c) => {
+  const { status, message } = describe(error)
+  // Only our own bugs are logged; hostile input never reaches here, and no session contents are logged.
+  if (status >= 500) console.error(`${c.req.method} ${c.req.path} failed:`, error)
+  return respond(c, status, message)
+}
+
+export const handleNotFound: NotFoundHandler<AppEnv> = (c) => respond(c, 404, 'Not found')

@@ -1,0 +1,82 @@
+import { Hono } from 'hono'
+import { flash } from '../../session'
+import type { UserStore } from '../auth/users'
+import type { AppEnv } from '../env'
+import { formNumber, readForm } from '../http/input'
+import { addToCart, CATALOGUE, checkProduct, checkQuantity, setInCart, viewCart } from '../shop/cart'
+import { formatPrice } from '../shop/catalogue'
+import { placeOrder } from '../shop/orders'
+import { cartPage, homePage, loginPage, productsPage } from '../views/pages'
+import { renderPage } from '../views/render'
+import { currentUser, logIn, readCart, writeCart } from '../visitor'
+
+export interface PageDeps {
+  users: UserStore
+  /** Whether the login page mentions the demo account. */
+  demoHint: boolean
+  now: () => Date
+}
+
+/** The HTML site: every action is a plain form post answered with 303 (works without JavaScript). */
+export function pageRoutes({ users, demoHint, now }: PageDeps) {
+  return new Hono<AppEnv>()
+    .get('/', async (c) => {
+      const user = await currentUser(c, users)
+      return renderPage(c, 'Home', homePage(user?.name, viewCart(readCart(c.var.session))))
+    })
+    .get('/login', (c) => renderPage(c, 'Log in', loginPage({ demoHint })))
+    .post('/login', async (c) => {
+      const form = await readForm(c)
+      const user = await users.authenticate(form.username ?? '', form.password ?? '')
+      if (user === undefined) {
+        const page = loginPage({ error: 'Invalid user name or password.', demoHint, username: form.username })
+        return renderPage(c, 'Log in', page, 401)
+      }
+      logIn(c.var.session, user)
+      flash(c.var.session, `Logged in as ${user.name}.`, 'success')
+      return c.redirect('/', 303)
+    })
+    .post('/logout', (c) => {
+      // Everything goes: user, cart, id. The message below starts a new, anonymous session that
+      // holds only it; the page that shows it empties that session and deletes the cookie.
+      c.var.session.clear()
+      flash(c.var.session, 'You have been logged out.', 'info')
+      return c.redirect('/', 303)
+    })
+    .get('/products', (c) => renderPage(c, 'Products', productsPage(CATALOGUE)))
+    .get('/cart', async (c) => {
+      const user = await currentUser(c, users)
+      return renderPage(c, 'Cart', cartPage(viewCart(readCart(c.var.session)), user !== undefined))
+    })
+    .post('/cart/items', async (c) => {
+      const form = await readForm(c)
+      const product = checkProduct(form.productId)
+      const quantity = checkQuantity(formNumber(form.quantity) ?? 1, { allowZero: false })
+      writeCart(c.var.session, addToCart(readCart(c.var.session), product, quantity))
+      flash(c.var.session, `Added ${quantity} × ${product.name} to your cart.`, 'success')
+      return c.redirect('/cart', 303)
+    })
+    .post('/cart/items/:productId', async (c) => {
+      const form = await readForm(c)
+      const product = checkProduct(c.req.param('productId'))
+      const quantity = checkQuantity(formNumber(form.quantity), { allowZero: true })
+      writeCart(c.var.session, setInCart(readCart(c.var.session), product, quantity))
+      return c.redirect('/cart', 303)
+    })
+    .post('/cart/items/:productId/remove', (c) => {
+      const product = checkProduct(c.req.param('productId'))
+      writeCart(c.var.session, setInCart(readCart(c.var.session), product, 0))
+      return c.redirect('/cart', 303)
+    })
+    .post('/cart/checkout', async (c) => {
+      const user = await currentUser(c, users)
+      if (user === undefined) {
+        flash(c.var.session, 'Log in to check out; your cart is kept.', 'info')
+        return c.redirect('/login', 303)
+      }
+      const order = placeOrder(user, readCart(c.var.session), now())
+      writeCart(c.var.session, [])
+      flash(c.var.session, `Thank you! Order ${order.id} is placed: ${order.itemCount} items, ${formatPrice(order.total)}.`, 'success')
+      return c.redirect('/', 303)
+    })
+}

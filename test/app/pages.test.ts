@@ -1,0 +1,117 @@
+import { describe, expect, test } from 'bun:test'
+import { createApp } from '../../src/app/app'
+import { hashPassword } from '../../src/app/auth/passwords'
+import { MemoryUserStore } from '../../src/app/auth/users'
+import { CATALOGUE } from '../../src/app/shop/catalogue'
+import { Jar, SECRET, visit } from '../helpers'
+import { form, login, sessionData, shop } from './shop'
+
+const TEA = 'darjeeling-first-flush-100g'
+
+describe('HTML pages, usable without JavaScript', () => {
+  test('home page for an anonymous visitor: login link and cart link', async () => {
+    const { app } = shop()
+    const res = await app.request('/')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('Content-Type')).toStartWith('text/html')
+    const page = await res.text()
+    expect(page).toContain('You are not logged in')
+    expect(page).toContain('href="/login"')
+    expect(page).toContain('href="/cart"')
+    expect(res.headers.getSetCookie()).toEqual([])
+  })
+
+  test('the catalogue page has an add-to-cart form per product', async () => {
+    const { app } = shop()
+    const page = await (await app.request('/products')).text()
+    expect(page.match(/<form class="inline" method="post" action="\/cart\/items">/g)).toHaveLength(CATALOGUE.length)
+    expect(page).toContain('Darjeeling First Flush, 100 g')
+    expect(page).toContain('$14.50')
+  })
+
+  test('add, update, remove and check out through forms', async () => {
+    const { app } = shop()
+    const jar = new Jar()
+    let res = await visit(app, jar, '/cart/items', form({ productId: TEA, quantity: '2' }))
+    expect(res.status).toBe(303)
+    expect(res.headers.get('Location')).toBe('/cart')
+    let page = await (await visit(app, jar, '/cart')).text()
+    expect(page).toContain('Added 2 × Darjeeling First Flush, 100 g to your cart.')
+    expect(page).toContain('<td class="num" id="cart-total">$29.00</td>')
+    expect(page).toContain('Cart (2)')
+    expect(page).toContain('to check out') // not logged in yet
+
+    res = await visit(app, jar, `/cart/items/${TEA}`, form({ quantity: '3' }))
+    expect(res.status).toBe(303)
+    expect(sessionData(jar)!.cart).toEqual([{ productId: TEA, quantity: 3 }])
+
+    res = await visit(app, jar, '/cart/checkout', { method: 'POST' })
+    expect(res.headers.get('Location')).toBe('/login')
+    expect(await (await visit(app, jar, '/login')).text()).toContain('Log in to check out; your cart is kept.')
+
+    await login(app, jar)
+    page = await (await visit(app, jar, '/cart')).text()
+    expect(page).toContain('<form method="post" action="/cart/checkout">')
+    res = await visit(app, jar, '/cart/checkout', { method: 'POST' })
+    expect(res.status).toBe(303)
+    expect(res.headers.get('Location')).toBe('/')
+    page = await (await visit(app, jar, '/')).text()
+    expect(page).toMatch(/Thank you! Order ord_[\w-]+ is placed: 3 items, \$43\.50\./)
+    expect(await (await visit(app, jar, '/cart')).text()).toContain('Your cart is empty')
+  })
+
+  test('quantity 0 in the update form removes the line; so does Remove', async () => {
+    const { app } = shop()
+    const jar = new Jar()
+    await visit(app, jar, '/cart/items', form({ productId: TEA, quantity: '1' }))
+    await visit(app, jar, '/cart/items', form({ productId: 'gift-card-25', quantity: '1' }))
+    await visit(app, jar, `/cart/items/${TEA}`, form({ quantity: '0' }))
+    expect(sessionData(jar)!.cart).toEqual([{ productId: 'gift-card-25', quantity: 1 }])
+    await visit(app, jar, '/cart/items/gift-card-25/remove', { method: 'POST' })
+    expect(sessionData(jar)?.cart).toBeUndefined()
+  })
+
+  const bad: [string, string, Record<string, string>, number][] = [
+    ['a fractional quantity', '/cart/items', { productId: TEA, quantity: '1.5' }, 400],
+    ['a negative quantity', '/cart/items', { productId: TEA, quantity: '-1' }, 400],
+    ['an exponent', '/cart/items', { productId: TEA, quantity: '1e9' }, 400],
+    ['too many', '/cart/items', { productId: TEA, quantity: '100' }, 400],
+    ['an unknown product', '/cart/items', { productId: 'nope', quantity: '1' }, 404],
+    ['an update without quantity', `/cart/items/${TEA}`, {}, 400],
+  ]
+  for (const [label, path, fields, status] of bad) {
+    test(`a form with ${label} → ${status} page, session unchanged`, async () => {
+      const { app } = shop()
+      const jar = new Jar()
+      await visit(app, jar, '/cart/items', form({ productId: TEA, quantity: '1' }))
+      await visit(app, jar, '/cart') // shows and removes the "Added" message
+      const before = jar.value
+      const res = await visit(app, jar, path, form(fields))
+      expect(res.status).toBe(status)
+      expect(res.headers.get('Content-Type')).toStartWith('text/html')
+      expect(await res.text()).toContain('role="alert"')
+      expect(res.headers.getSetCookie()).toEqual([])
+      expect(jar.value).toBe(before!)
+    })
+  }
+
+  test('names from the user store are escaped in pages', async () => {
+    const name = '<script>alert(1)</script>'
+    const app = createApp({
+      session: { secret: SECRET, cookie: { secure: false } },
+      users: new MemoryUserStore([{ id: 'u-x', name, passwordHash: await hashPassword('pw', 1000) }]),
+    })
+    const jar = new Jar()
+    await login(app, jar, 'pw', name)
+    const page = await (await visit(app, jar, '/')).text()
+    expect(page).not.toContain(name)
+    expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
+  })
+
+  test('unknown pages are an HTML 404', async () => {
+    const { app } = shop()
+    const res = await app.request('/nowhere')
+    expect(res.status).toBe(404)
+    expect(res.headers.get('Content-Type')).toStartWith('text/html')
+  })
+})

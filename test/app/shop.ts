@@ -1,0 +1,33 @@
+import { createApp } from '../../src/app/app'
+import { DEMO_USER, MemoryUserStore } from '../../src/app/auth/users'
+import { claimsOf, Jar, SECRET, TestClock, visit } from '../helpers'
+
+/** The real app with the demo user and an injected clock. */
+export function shop() {
+  const clock = new TestClock()
+  const app = createApp({
+    session: { secret: SECRET, cookie: { secure: false }, clock: clock.now },
+    users: new MemoryUserStore([DEMO_USER]),
+    demoHint: true,
+  })
+  return { app, clock }
+}
+
+export type Shop = ReturnType<typeof shop>['app']
+
+export function form(fields: Record<string, string>): RequestInit {
+  return { method: 'POST', body: new URLSearchParams(fields) }
+}
+
+export function json(method: string, body: unknown): RequestInit {
+  return { method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }
+}
+
+export async function login(app: Shop, jar: Jar, password = 'password', username = 'user') {
+  return visit(app, jar, '/login', form({ username, password }))
+}
+
+/** The session's data as the cookie in the jar carries it. */
+export function sessionData(jar: Jar): Record<string, unknown> | undefined {
+  return jar.value === undefined ? undefined : (claimsOf(jar.value).data as Record<string, unknown>)
+}
