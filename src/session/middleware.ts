@@ -52,7 +52,7 @@ export function session<T extends SessionShape<T> = SessionData>(options: Sessio
         start: claims?.start ?? now,
         permanent: claims?.permanent === true,
       },
-      seconds,
+      now,
     )
     c.set('session', current)
 

@@ -59,7 +59,8 @@ let stateOf: <T extends SessionShape<T>>(session: Session<T>) => SessionState
 export class Session<T extends SessionShape<T> = SessionData> {
   readonly #data: Map<string, JsonValue>
   readonly #loaded: boolean
-  readonly #now: () => number
+  /** The request's time, in seconds: every change made while handling it happens at this instant. */
+  readonly #now: number
   #id: string
   #start: number
   #permanent: boolean
@@ -72,8 +73,11 @@ export class Session<T extends SessionShape<T> = SessionData> {
     stateOf = (session) => session.#state()
   }
 
-  /** Built by the middleware; `now` gives seconds since the epoch. */
-  constructor(init: SessionInit, now: () => number) {
+  /**
+   * Built by the middleware. `now` is when the request arrived (seconds): the new token's `iat` is
+   * that instant too, so a start time set by `regenerate()` can never fall after it.
+   */
+  constructor(init: SessionInit, now: number) {
     this.#data = new Map(init.data === undefined ? [] : Object.entries(init.data))
     this.#loaded = init.data !== undefined
     this.#id = init.id
@@ -222,7 +226,7 @@ export class Session<T extends SessionShape<T> = SessionData> {
 
   #renew(): void {
     this.#id = newSessionId()
-    this.#start = this.#now()
+    this.#start = this.#now
     this.#changed = true
   }
 

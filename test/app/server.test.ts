@@ -1,11 +1,9 @@
-import { afterAll, describe, expect, test } from 'bun:test'
-import { join } from 'node:path'
-
-const ENTRY = join(import.meta.dir, '../../src/entries/bun.ts')
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { BUN_ENTRY, startServer, type RunningServer } from '../support/server'
 const SECRET = 'server-test-secret-0123456789-abcdefgh'
 
 async function run(env: Record<string, string>) {
-  const proc = Bun.spawn(['bun', ENTRY], { env: { PATH: process.env.PATH!, ...env }, stdout: 'pipe', stderr: 'pipe' })
+  const proc = Bun.spawn(['bun', BUN_ENTRY], { env: { PATH: process.env.PATH!, ...env }, stdout: 'pipe', stderr: 'pipe' })
   const code = await proc.exited
   return { code, stderr: await new Response(proc.stderr).text() }
 }
@@ -28,31 +26,14 @@ describe('bun run start: refusing to start', () => {
 })
 
 describe('bun run start: serving over HTTP', () => {
-  const server = Bun.spawn(['bun', ENTRY], {
-    env: { PATH: process.env.PATH!, PORT: '0', SESSION_SECRET: SECRET },
-    stdout: 'pipe',
-    stderr: 'pipe',
+  let server: RunningServer
+  beforeAll(async () => {
+    server = await startServer(['bun', BUN_ENTRY], { SESSION_SECRET: SECRET })
   })
-  afterAll(() => server.kill())
-
-  let base: Promise<string> | undefined
-  /** Reads the "Listening on <url>" line the entry prints. */
-  function url(): Promise<string> {
-    return (base ??= (async () => {
-      const reader = server.stdout.getReader()
-      let text = ''
-      while (!/Listening on (\S+)/.test(text)) {
-        const { value, done } = await reader.read()
-        if (done) throw new Error(`server exited: ${text}${await new Response(server.stderr).text()}`)
-        text += new TextDecoder().decode(value)
-      }
-      reader.releaseLock()
-      return text.match(/Listening on (\S+)/)![1]!.replace(/\/$/, '')
-    })())
-  }
+  afterAll(() => server.stop())
 
   test('the tutorial flow from a real HTTP client', async () => {
-    const root = await url()
+    const root = server.url
     let res = await fetch(`${root}/test/session/set`)
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toBe('text/plain;charset=utf-8')
@@ -69,15 +50,8 @@ describe('bun run start: serving over HTTP', () => {
   })
 
   test('a development server without a secret warns that sessions end on restart', async () => {
-    const proc = Bun.spawn(['bun', ENTRY], { env: { PATH: process.env.PATH!, PORT: '0' }, stdout: 'pipe', stderr: 'pipe' })
-    const reader = proc.stderr.getReader()
-    let text = ''
-    while (!text.includes('\n')) {
-      const { value, done } = await reader.read()
-      if (done) break
-      text += new TextDecoder().decode(value)
-    }
-    proc.kill()
-    expect(text).toContain('SESSION_SECRET is not set')
+    const dev = await startServer(['bun', BUN_ENTRY], {})
+    await dev.stop()
+    expect(dev.output()).toContain('SESSION_SECRET is not set')
   })
 })
