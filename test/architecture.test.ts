@@ -36,7 +36,7 @@ describe('Web APIs only outside the entry files', () => {
       const offending = readFileSync(path, 'utf8')
         .split('\n')
         .map((line, i) => ({ line: line.trim(), n: i + 1 }))
-        .filter(({ line }) => !line.startsWith('//') && !line.startsWith('*') && RUNTIME_SPECIFIC.some((re) => re.test(line)))
+        .filter(({ line }) => !/^(\/\/|\/\*|\*)/.test(line) && RUNTIME_SPECIFIC.some((re) => re.test(line)))
         .map(({ line, n }) => `${n}: ${line}`)
       expect(offending).toEqual([])
     })

@@ -1,14 +1,14 @@
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
-import { session, type SessionOptions } from '../session'
-import type { UserStore } from './auth/users'
-import type { AppEnv } from './env'
-import { refuseCrossSiteForms } from './http/cross-site'
-import { handleError, handleNotFound } from './http/errors'
-import { apiRoutes } from './routes/api'
-import { pageRoutes } from './routes/pages'
-import { tutorialRoutes } from './routes/tutorial'
+import { session, type SessionOptions } from '../session/index.ts'
+import type { UserStore } from './auth/users.ts'
+import type { AppEnv } from './env.ts'
+import { refuseCrossSiteForms } from './http/cross-site.ts'
+import { handleError, handleNotFound } from './http/errors.ts'
+import { apiRoutes } from './routes/api.ts'
+import { pageRoutes } from './routes/pages.ts'
+import { tutorialRoutes } from './routes/tutorial.ts'
 
 export const MAX_BODY_BYTES = 16 * 1024
 

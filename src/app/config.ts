@@ -1,10 +1,31 @@
 import { base64url } from 'jose'
-import { SessionConfigError, type SessionOptions } from '../session'
-import type { AppConfig } from './app'
-import { DEMO_USER, MemoryUserStore } from './auth/users'
+import { SessionConfigError, type SessionOptions } from '../session/index.ts'
+import type { AppConfig } from './app.ts'
+import { DEMO_USER, MemoryUserStore } from './auth/users.ts'
 
 /** The process environment, as each runtime's entry file reads it. */
 export type Environment = Readonly<Record<string, string | undefined>>
+
+/** Every variable the app reads: entries that must list what they read (Deno's --allow-env, Workers' bindings) use this. */
+export const VARIABLES = [
+  'PORT',
+  'NODE_ENV',
+  'SESSION_SECRET',
+  'SESSION_SECRET_FALLBACKS',
+  'SESSION_IDLE_TIMEOUT',
+  'SESSION_ABSOLUTE_TIMEOUT',
+  'SESSION_COOKIE_SECURE',
+  'SESSION_COOKIE_NAME',
+  'DEMO_USER',
+] as const
+
+/** The app's variables, read one by one through `get` (Deno.env.get, a Worker's env bindings, ...). */
+export function pickEnvironment(get: (name: string) => unknown): Environment {
+  return Object.fromEntries(VARIABLES.map((name) => {
+    const value = get(name)
+    return [name, typeof value === 'string' ? value : undefined]
+  }))
+}
 
 export interface ServerConfig extends AppConfig {
   port: number

@@ -1,5 +1,5 @@
-import type { FlashData, SessionEnv } from '../session'
-import type { CartLine } from './shop/cart'
+import type { FlashData, SessionEnv } from '../session/index.ts'
+import type { CartLine } from './shop/cart.ts'
 
 /** What this app keeps in a visitor's session. */
 export interface AppSession extends FlashData {

@@ -1,8 +1,8 @@
 import type { Context } from 'hono'
-import type { Session } from '../session'
-import type { User, UserStore } from './auth/users'
-import type { AppEnv, AppSession } from './env'
-import type { CartLine } from './shop/cart'
+import type { Session } from '../session/index.ts'
+import type { User, UserStore } from './auth/users.ts'
+import type { AppEnv, AppSession } from './env.ts'
+import type { CartLine } from './shop/cart.ts'
 
 /** The logged-in user, if the session names one that still exists. */
 export async function currentUser(c: Context<AppEnv>, users: UserStore): Promise<User | undefined> {

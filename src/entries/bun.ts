@@ -1,22 +1,17 @@
 // Bun entry: reads Bun's environment, builds the app, serves it. `bun --hot` re-runs this file.
-import { createApp } from '../app/app'
-import { loadConfig, randomSecret, startupErrorMessage, type ServerConfig } from '../app/config'
+import { boot } from '../app/boot.ts'
+import { randomSecret } from '../app/config.ts'
 
 // Kept on globalThis so a hot reload (`bun run dev`) does not log everyone out.
 const hot = globalThis as { devSessionSecret?: string }
 
-let config: ServerConfig
-let app: ReturnType<typeof createApp>
-try {
-  config = loadConfig(Bun.env, { generateSecret: () => (hot.devSessionSecret ??= randomSecret()) })
-  app = createApp(config)
-} catch (error) {
-  const message = startupErrorMessage(error)
-  if (message === undefined) throw error
-  console.error(message)
+const booted = boot(Bun.env, { generateSecret: () => (hot.devSessionSecret ??= randomSecret()) })
+if (!booted.ok) {
+  console.error(booted.message)
   process.exit(1)
 }
+const { config, app } = booted
 for (const warning of config.warnings) console.warn(`Warning: ${warning}`)
 
 const server = Bun.serve({ port: config.port, fetch: app.fetch })
-console.log(`Listening on ${server.url} (${config.production ? 'production' : 'development'})`)
+console.log(`Listening on ${server.url} (${config.production ? 'production' : 'development'}, Bun ${Bun.version})`)

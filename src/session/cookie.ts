@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import { generateCookie, getCookie } from 'hono/cookie'
-import type { ResolvedCookie } from './options'
+import type { ResolvedCookie } from './options.ts'
 
 /** The first cookie of that name: browsers send the one with the most specific Path first. */
 export function readSessionCookie(c: Context, name: string): string | undefined {

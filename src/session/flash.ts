@@ -1,4 +1,4 @@
-import type { Session, SessionShape } from './session'
+import type { Session, SessionShape } from './session.ts'
 
 export type FlashCategory = 'info' | 'success' | 'warning' | 'error'
 

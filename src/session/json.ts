@@ -1,4 +1,4 @@
-import { SessionValueError } from './errors'
+import { SessionValueError } from './errors.ts'
 
 export type JsonPrimitive = string | number | boolean | null
 export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue }

@@ -1,11 +1,11 @@
 import type { Context, MiddlewareHandler } from 'hono'
-import { readSessionCookie, serializeCookieDeletion, serializeSessionCookie } from './cookie'
-import { SessionTooLargeError } from './errors'
-import { lazyKeyring, type Keyring } from './keyring'
-import { resolveOptions, type ResolvedOptions, type SessionOptions } from './options'
-import { sendSessionCookie, varyOnCookie } from './response-headers'
-import { newSessionId, Session, sessionState, type SessionData, type SessionShape } from './session'
-import { MAX_COOKIE_BYTES, signSessionToken, verifySessionToken, type SessionClaims, type VerifyResult } from './token'
+import { readSessionCookie, serializeCookieDeletion, serializeSessionCookie } from './cookie.ts'
+import { SessionTooLargeError } from './errors.ts'
+import { lazyKeyring, type Keyring } from './keyring.ts'
+import { resolveOptions, type ResolvedOptions, type SessionOptions } from './options.ts'
+import { sendSessionCookie, varyOnCookie } from './response-headers.ts'
+import { newSessionId, Session, sessionState, type SessionData, type SessionShape } from './session.ts'
+import { MAX_COOKIE_BYTES, signSessionToken, verifySessionToken, type SessionClaims, type VerifyResult } from './token.ts'
 
 /** The Hono environment the middleware provides: `c.var.session`. */
 export type SessionEnv<T extends SessionShape<T> = SessionData> = {

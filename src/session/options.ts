@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { SessionConfigError, type InvalidSessionReason } from './errors'
+import { SessionConfigError, type InvalidSessionReason } from './errors.ts'
 
 /** A secret as text (used as its UTF-8 bytes) or as raw bytes. */
 export type Secret = string | Uint8Array

@@ -1,6 +1,6 @@
 import { base64url } from 'jose'
-import { SessionValueError } from './errors'
-import { assertJsonValue, jsonPath, type JsonCompatible, type JsonObject, type JsonValue } from './json'
+import { SessionValueError } from './errors.ts'
+import { assertJsonValue, jsonPath, type JsonCompatible, type JsonObject, type JsonValue } from './json.ts'
 
 /** The default session shape: any string key, any JSON value. */
 export type SessionData = { [key: string]: JsonValue }

@@ -1,7 +1,7 @@
 import { errors, jwtVerify, SignJWT, type JWTHeaderParameters } from 'jose'
-import type { InvalidSessionReason } from './errors'
-import type { JsonObject } from './json'
-import type { Keyring, SessionKey } from './keyring'
+import type { InvalidSessionReason } from './errors.ts'
+import type { JsonObject } from './json.ts'
+import type { Keyring, SessionKey } from './keyring.ts'
 
 /** The `typ` header of every session token: a JWT made for anything else is refused. */
 export const TOKEN_TYPE = 'session+jwt'

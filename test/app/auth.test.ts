@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'bun:test'
-import { hashPassword, verifyPassword } from '../../src/app/auth/passwords'
-import { DEMO_USER, MemoryUserStore } from '../../src/app/auth/users'
-import { loadConfig } from '../../src/app/config'
-import { claimsOf, Jar, sessionSetCookie, visit } from '../helpers'
-import { form, json, login, sessionData, shop } from './shop'
+import { hashPassword, verifyPassword } from '../../src/app/auth/passwords.ts'
+import { DEMO_USER, MemoryUserStore } from '../../src/app/auth/users.ts'
+import { loadConfig } from '../../src/app/config.ts'
+import { claimsOf, Jar, sessionSetCookie, visit } from '../helpers.ts'
+import { form, json, login, sessionData, shop } from './shop.ts'
 
 describe('passwords', () => {
   test('a salted PBKDF2 hash verifies its password and no other', async () => {

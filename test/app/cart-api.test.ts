@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'bun:test'
-import { MAX_BODY_BYTES } from '../../src/app/app'
-import { CATALOGUE } from '../../src/app/shop/catalogue'
-import { Jar, visit } from '../helpers'
-import { json, login, sessionData, shop } from './shop'
+import { MAX_BODY_BYTES } from '../../src/app/app.ts'
+import { CATALOGUE } from '../../src/app/shop/catalogue.ts'
+import { Jar, visit } from '../helpers.ts'
+import { json, login, sessionData, shop } from './shop.ts'
 
 const TEA = 'darjeeling-first-flush-100g' // 1450 cents
 const CARD = 'gift-card-25' // 2500 cents

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test'
-import { createApp } from '../../src/app/app'
-import { ConfigError, loadConfig, startupErrorMessage, type Environment } from '../../src/app/config'
+import { createApp } from '../../src/app/app.ts'
+import { ConfigError, loadConfig, startupErrorMessage, type Environment } from '../../src/app/config.ts'
 
 const SECRET = 's'.repeat(32)
 

@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'bun:test'
-import { createApp } from '../../src/app/app'
-import { hashPassword } from '../../src/app/auth/passwords'
-import { MemoryUserStore } from '../../src/app/auth/users'
-import { CATALOGUE } from '../../src/app/shop/catalogue'
-import { Jar, SECRET, visit } from '../helpers'
-import { form, login, sessionData, shop } from './shop'
+import { createApp } from '../../src/app/app.ts'
+import { hashPassword } from '../../src/app/auth/passwords.ts'
+import { MemoryUserStore } from '../../src/app/auth/users.ts'
+import { CATALOGUE } from '../../src/app/shop/catalogue.ts'
+import { Jar, SECRET, visit } from '../helpers.ts'
+import { form, login, sessionData, shop } from './shop.ts'
 
 const TEA = 'darjeeling-first-flush-100g'
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { BUN_ENTRY, startServer, type RunningServer } from '../support/server'
+import { BUN_ENTRY, startServer, type RunningServer } from '../support/server.ts'
 const SECRET = 'server-test-secret-0123456789-abcdefgh'
 
 async function run(env: Record<string, string>) {

@@ -1,6 +1,6 @@
-import { createApp } from '../../src/app/app'
-import { DEMO_USER, MemoryUserStore } from '../../src/app/auth/users'
-import { claimsOf, Jar, SECRET, TestClock, visit } from '../helpers'
+import { createApp } from '../../src/app/app.ts'
+import { DEMO_USER, MemoryUserStore } from '../../src/app/auth/users.ts'
+import { claimsOf, Jar, SECRET, TestClock, visit } from '../helpers.ts'
 
 /** The real app with the demo user and an injected clock. */
 export function shop() {

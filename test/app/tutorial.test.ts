@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test'
-import { createApp } from '../../src/app/app'
-import { MemoryUserStore } from '../../src/app/auth/users'
-import { Jar, SECRET, visit } from '../helpers'
+import { createApp } from '../../src/app/app.ts'
+import { MemoryUserStore } from '../../src/app/auth/users.ts'
+import { Jar, SECRET, visit } from '../helpers.ts'
 
 const app = createApp({ session: { secret: SECRET, cookie: { secure: false } }, users: new MemoryUserStore([]) })
 

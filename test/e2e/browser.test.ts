@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type { BrowserContext, Page } from 'playwright-core'
-import { claimsOf } from '../helpers'
-import { chromiumAvailable, freshBrowser } from '../support/browser'
-import { BUN_ENTRY, startServer, type RunningServer } from '../support/server'
+import { claimsOf } from '../helpers.ts'
+import { chromiumAvailable, freshBrowser } from '../support/browser.ts'
+import { BUN_ENTRY, startServer, type RunningServer } from '../support/server.ts'
 
 const enabled = chromiumAvailable()
 const TIMEOUT = 30_000

@@ -1,7 +1,7 @@
 // Makes the README's screenshot of the cart page: bun run screenshot
 import { join } from 'node:path'
-import { freshBrowser } from '../support/browser'
-import { BUN_ENTRY, startServer } from '../support/server'
+import { freshBrowser } from '../support/browser.ts'
+import { BUN_ENTRY, startServer } from '../support/server.ts'
 
 const out = join(import.meta.dir, 'cart.png')
 const server = await startServer(['bun', BUN_ENTRY], { SESSION_SECRET: 'screenshot-secret-0123456789-abcdefghij' })

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, spyOn, test } from 'bun:test'
 import { base64url, generateKeyPair, SignJWT } from 'jose'
-import type { InvalidSessionReason } from '../../src/session'
-import { headerOf, OTHER_SECRET, SECRET, sessionSetCookie, testApp, TestClock } from '../helpers'
+import type { InvalidSessionReason } from '../../src/session/index.ts'
+import { headerOf, OTHER_SECRET, SECRET, sessionSetCookie, testApp, TestClock } from '../helpers.ts'
 
 const enc = new TextEncoder()
 const b64 = (value: string | Uint8Array) => base64url.encode(value)

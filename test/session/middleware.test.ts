@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import { stream } from 'hono/streaming'
-import { TOKEN_TYPE } from '../../src/session'
-import { claimsOf, headerOf, Jar, sessionSetCookie, testApp, visit } from '../helpers'
+import { TOKEN_TYPE } from '../../src/session/index.ts'
+import { claimsOf, headerOf, Jar, sessionSetCookie, testApp, visit } from '../helpers.ts'
 
 describe('writing only what is needed', () => {
   test('an anonymous visitor who never touches the session gets no cookie and no Vary', async () => {
@@ -62,7 +62,7 @@ describe('the token', () => {
     const { jwtVerify } = await import('jose')
     const { app, clock } = testApp()
     const token = sessionSetCookie(await app.request('/set?key=username&value="user"'))!.value
-    const { payload } = await jwtVerify(token, new TextEncoder().encode((await import('../helpers')).SECRET), {
+    const { payload } = await jwtVerify(token, new TextEncoder().encode((await import('../helpers.ts')).SECRET), {
       algorithms: ['HS256'],
       typ: TOKEN_TYPE,
       audience: 'session',

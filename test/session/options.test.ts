@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test'
-import { session, SessionConfigError, type SessionOptions } from '../../src/session'
+import { session, SessionConfigError, type SessionOptions } from '../../src/session/index.ts'
 import { jwtVerify } from 'jose'
-import { SECRET, sessionSetCookie, testApp } from '../helpers'
+import { SECRET, sessionSetCookie, testApp } from '../helpers.ts'
 
 function configError(options: Partial<SessionOptions>): SessionConfigError {
   try {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { headerOf, Jar, OLD_SECRET, SECRET, testApp, visit } from '../helpers'
+import { headerOf, Jar, OLD_SECRET, SECRET, testApp, visit } from '../helpers.ts'
 
 describe('key rotation', () => {
   test('old key verifies, new key signs, and a token signed by a fallback is reissued with the current key', async () => {

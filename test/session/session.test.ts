@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test'
-import { Session, SessionValueError, type SessionData } from '../../src/session'
-import { sessionState } from '../../src/session/session'
+import { Session, SessionValueError, type SessionData } from '../../src/session/index.ts'
+import { sessionState } from '../../src/session/session.ts'
 
 function fresh(data?: SessionData) {
   return new Session<SessionData>({ data, id: 'A'.repeat(22), start: 1000, permanent: false }, 2000)

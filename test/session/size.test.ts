@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test'
-import { SessionTooLargeError } from '../../src/session'
-import { Jar, sessionSetCookie, testApp, visit } from '../helpers'
+import { SessionTooLargeError } from '../../src/session/index.ts'
+import { Jar, sessionSetCookie, testApp, visit } from '../helpers.ts'
 
 /** Stores a string of `length` characters and reports what happened to the cookie. */
 async function store(name: string, length: number, jar = new Jar(name)) {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { claimsOf, Jar, testApp, visit } from '../helpers'
+import { claimsOf, Jar, testApp, visit } from '../helpers.ts'
 
 const check = async (t: ReturnType<typeof testApp>, jar: Jar) => (await visit(t.app, jar, '/get?key=user')).text()
 

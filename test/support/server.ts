@@ -1,47 +1,59 @@
+import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 
-export const BUN_ENTRY = join(import.meta.dir, '../../src/entries/bun.ts')
+export const ROOT = join(import.meta.dir, '../..')
+export const BUN_ENTRY = join(ROOT, 'src/entries/bun.ts')
 
 export interface RunningServer {
   /** e.g. http://127.0.0.1:40123 */
   url: string
-  /** Ends the process and waits until all its output has been read. */
+  /** Ends the process and everything it started, and waits until all its output has been read. */
   stop(): Promise<void>
   /** Everything the process printed so far. */
   output(): string
 }
 
 /**
- * Starts a server process on a free loopback port (PORT=0) and waits for its "Listening on" line.
- * When it fails to start, the error carries the process's own output.
+ * Starts a server process on a free loopback port (PORT=0) and waits for its "Listening on" line
+ * (or wrangler's "Ready on"). It gets a process group of its own, so stopping it also stops what it
+ * spawned (bun run → node, wrangler → workerd). When it fails to start, the error carries its output.
  */
 export async function startServer(command: string[], env: Record<string, string>, timeoutMs = 15_000): Promise<RunningServer> {
-  const proc = Bun.spawn(command, {
+  const proc = spawn(command[0]!, command.slice(1), {
+    cwd: ROOT,
     env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', ...env, PORT: '0' },
-    stdout: 'pipe',
-    stderr: 'pipe',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   })
   let text = ''
-  const decoder = new TextDecoder()
-  const pump = async (stream: ReadableStream<Uint8Array>) => {
-    for await (const chunk of stream) text += decoder.decode(chunk)
+  proc.stdout!.setEncoding('utf8').on('data', (chunk: string) => (text += chunk))
+  proc.stderr!.setEncoding('utf8').on('data', (chunk: string) => (text += chunk))
+  const exited = new Promise<number | null>((resolve) => proc.on('close', (code) => resolve(code)))
+  let exitCode: number | null | undefined
+  void exited.then((code) => (exitCode = code ?? -1))
+
+  const killGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-proc.pid!, signal)
+    } catch {
+      // Already gone.
+    }
   }
-  const drained = Promise.all([pump(proc.stdout), pump(proc.stderr)])
+  const stop = async () => {
+    killGroup('SIGTERM')
+    const timer = setTimeout(() => killGroup('SIGKILL'), 5_000)
+    await exited
+    clearTimeout(timer)
+  }
+
   const deadline = Date.now() + timeoutMs
-  let port: string | undefined
-  while (port === undefined) {
-    port = /Listening on \S*?:(\d+)/.exec(text)?.[1]
-    if (port !== undefined) break
-    if (proc.exitCode !== null || Date.now() > deadline) {
-      proc.kill()
-      throw new Error(`${command.join(' ')} did not start (exit ${proc.exitCode}):\n${text}`)
+  for (;;) {
+    const port = /(?:Listening|Ready) on \S*?:(\d+)/.exec(text)?.[1]
+    if (port !== undefined) return { url: `http://127.0.0.1:${port}`, stop, output: () => text }
+    if (exitCode !== undefined || Date.now() > deadline) {
+      await stop()
+      throw new Error(`${command.join(' ')} did not start (exit ${exitCode ?? 'none: timed out'}):\n${text}`)
     }
     await Bun.sleep(20)
   }
-  const stop = async () => {
-    proc.kill()
-    await proc.exited
-    await drained
-  }
-  return { url: `http://127.0.0.1:${port}`, stop, output: () => text }
 }

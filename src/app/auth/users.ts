@@ -1,4 +1,4 @@
-import { verifyPassword } from './passwords'
+import { verifyPassword } from './passwords.ts'
 
 export interface User {
   id: string

@@ -1,11 +1,11 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import { SessionTooLargeError } from '../../session'
-import type { AppEnv } from '../env'
-import { CartError } from '../shop/cart'
-import { errorPage } from '../views/pages'
-import { renderPage } from '../views/render'
+import { SessionTooLargeError } from '../../session/index.ts'
+import type { AppEnv } from '../env.ts'
+import { CartError } from '../shop/cart.ts'
+import { errorPage } from '../views/pages.ts'
+import { renderPage } from '../views/render.ts'
 
 const DEFAULT_MESSAGES: Record<number, string> = {
   400: 'Bad request',

@@ -1,10 +1,10 @@
 import { Hono } from 'hono'
-import type { UserStore } from '../auth/users'
-import type { AppEnv } from '../env'
-import { readJsonObject } from '../http/input'
-import { addToCart, CartError, CATALOGUE, checkProduct, checkQuantity, setInCart, viewCart } from '../shop/cart'
-import { placeOrder } from '../shop/orders'
-import { currentUser, readCart, writeCart } from '../visitor'
+import type { UserStore } from '../auth/users.ts'
+import type { AppEnv } from '../env.ts'
+import { readJsonObject } from '../http/input.ts'
+import { addToCart, CartError, CATALOGUE, checkProduct, checkQuantity, setInCart, viewCart } from '../shop/cart.ts'
+import { placeOrder } from '../shop/orders.ts'
+import { currentUser, readCart, writeCart } from '../visitor.ts'
 
 export interface ApiDeps {
   users: UserStore

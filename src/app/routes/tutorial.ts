@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import type { AppEnv } from '../env'
+import type { AppEnv } from '../env.ts'
 
 /** The Flask tutorial's session routes, answering exactly as they do there. */
 export const tutorialRoutes = new Hono<AppEnv>()

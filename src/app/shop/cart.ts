@@ -1,4 +1,4 @@
-import { CATALOGUE, findProduct, type Product } from './catalogue'
+import { CATALOGUE, findProduct, type Product } from './catalogue.ts'
 
 /** One line of the cart as the session stores it: only what the user chose. */
 export interface CartLine {

@@ -1,6 +1,6 @@
 import { base64url } from 'jose'
-import type { User } from '../auth/users'
-import { CartError, viewCart, type CartItemView, type CartLine } from './cart'
+import type { User } from '../auth/users.ts'
+import { CartError, viewCart, type CartItemView, type CartLine } from './cart.ts'
 
 export interface Order {
   id: string

@@ -1,7 +1,7 @@
 import { html } from 'hono/html'
-import { MAX_QUANTITY, type CartView } from '../shop/cart'
-import { formatPrice, type Product } from '../shop/catalogue'
-import type { Html } from './layout'
+import { MAX_QUANTITY, type CartView } from '../shop/cart.ts'
+import { formatPrice, type Product } from '../shop/catalogue.ts'
+import type { Html } from './layout.ts'
 
 export function homePage(userName: string | undefined, cart: CartView): Html {
   return html`<h1>Welcome${userName === undefined ? '' : html`, ${userName}`}</h1>

@@ -1,9 +1,9 @@
 import type { Context } from 'hono'
-import { takeFlashes } from '../../session'
-import type { AppEnv } from '../env'
-import { viewCart } from '../shop/cart'
-import { readCart } from '../visitor'
-import { layout, type Html } from './layout'
+import { takeFlashes } from '../../session/index.ts'
+import type { AppEnv } from '../env.ts'
+import { viewCart } from '../shop/cart.ts'
+import { readCart } from '../visitor.ts'
+import { layout, type Html } from './layout.ts'
 
 /** A full HTML page; shows (and so removes) the flash messages unless told not to. */
 export function renderPage(c: Context<AppEnv>, title: string, content: Html, status: 200 | 400 | 401 | 403 | 404 | 409 | 413 | 500 = 200, { showFlashes = true } = {}) {

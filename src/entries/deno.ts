@@ -1,0 +1,21 @@
+// Deno entry: `bun run start:deno`. Reads only the app's variables (matching --allow-env in package.json).
+import { boot } from '../app/boot.ts'
+import { pickEnvironment } from '../app/config.ts'
+
+const booted = boot(pickEnvironment((name) => Deno.env.get(name)))
+if (!booted.ok) {
+  console.error(booted.message)
+  Deno.exit(1)
+}
+const { config, app } = booted
+for (const warning of config.warnings) console.warn(`Warning: ${warning}`)
+
+Deno.serve(
+  {
+    port: config.port,
+    onListen: ({ port }) => {
+      console.log(`Listening on http://localhost:${port}/ (${config.production ? 'production' : 'development'}, Deno ${Deno.version.deno})`)
+    },
+  },
+  app.fetch,
+)

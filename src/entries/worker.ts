@@ -1,0 +1,34 @@
+// Cloudflare Workers entry (wrangler.toml). Configuration comes from the Worker's bindings on each
+// request: [vars] in wrangler.toml, secrets from `wrangler secret put`, `.dev.vars` in development.
+import type { ExecutionContext } from 'hono'
+import { boot, type Booted } from '../app/boot.ts'
+import { pickEnvironment } from '../app/config.ts'
+
+/** The Worker's bindings: plain strings for vars and secrets. */
+type Bindings = Record<string, unknown>
+
+// One app per distinct configuration: built on the first request an isolate serves, reused after.
+let cached: { key: string; booted: Booted } | undefined
+
+function appFor(bindings: Bindings): Booted {
+  const env = pickEnvironment((name) => bindings[name])
+  const key = JSON.stringify(env)
+  if (cached?.key !== key) {
+    const booted = boot(env)
+    if (booted.ok) for (const warning of booted.config.warnings) console.warn(`Warning: ${warning}`)
+    cached = { key, booted }
+  }
+  return cached.booted
+}
+
+export default {
+  fetch(request: Request, bindings: Bindings, ctx: ExecutionContext): Response | Promise<Response> {
+    const booted = appFor(bindings)
+    if (!booted.ok) {
+      // A Worker cannot refuse to start: every request fails loudly instead, naming the setting in the log.
+      console.error(booted.message)
+      return new Response('The server is misconfigured; see its log.', { status: 500 })
+    }
+    return booted.app.fetch(request, bindings, ctx)
+  },
+}
