@@ -5,7 +5,7 @@ import { lazyKeyring, type Keyring } from './keyring.ts'
 import { resolveOptions, type ResolvedOptions, type SessionOptions } from './options.ts'
 import { sendSessionCookie, varyOnCookie } from './response-headers.ts'
 import { newSessionId, Session, sessionState, type SessionData, type SessionShape } from './session.ts'
-import { MAX_COOKIE_BYTES, signSessionToken, verifySessionToken, type SessionClaims, type VerifyResult } from './token.ts'
+import { MAX_COOKIE_BYTES, signSessionToken, TokenCache, verifySessionToken, type SessionClaims, type VerifyResult } from './token.ts'
 
 /** The Hono environment the middleware provides: `c.var.session`. */
 export type SessionEnv<T extends SessionShape<T> = SessionData> = {
@@ -26,6 +26,7 @@ type Verified = Extract<VerifyResult, { ok: true }>
 export function session<T extends SessionShape<T> = SessionData>(options: SessionOptions): MiddlewareHandler<SessionEnv<T>> {
   const config = resolveOptions(options)
   const keyring = lazyKeyring(config.secret, config.fallbackSecrets)
+  const cache = config.tokenCacheSize > 0 ? new TokenCache(config.tokenCacheSize) : undefined
   const seconds = () => Math.floor(config.clock() / 1000)
 
   return async function sessionMiddleware(c, next) {
@@ -40,7 +41,7 @@ export function session<T extends SessionShape<T> = SessionData>(options: Sessio
         idleTimeout: config.idleTimeout,
         absoluteTimeout: config.absoluteTimeout,
         clockTolerance: config.clockTolerance,
-      })
+      }, cache)
       if (result.ok) verified = result
       else config.onInvalid?.(result.reason, c)
     }
@@ -57,13 +58,14 @@ export function session<T extends SessionShape<T> = SessionData>(options: Sessio
     c.set('session', current)
 
     await next()
-    await save(c, current, { config, keys, now, hadCookie: token !== undefined, verified })
+    await save(c, current, { config, keys, cache, now, hadCookie: token !== undefined, verified })
   }
 }
 
 interface SaveContext {
   config: ResolvedOptions
   keys: Keyring
+  cache: TokenCache | undefined
   /** When the request arrived, in seconds: the new token's iat. */
   now: number
   hadCookie: boolean
@@ -104,7 +106,7 @@ async function save<T extends SessionShape<T>>(c: Context, current: Session<T>, 
     ...(state.permanent ? { permanent: true as const } : {}),
     data: state.data(),
   }
-  const token = await signSessionToken(claims, keys.signing)
+  const token = await signSessionToken(claims, keys.signing, ctx.cache)
   // Chromium drops a cookie whose name + value exceed 4096 bytes without a word and keeps the old one.
   const size = config.cookie.name.length + token.length
   if (size > MAX_COOKIE_BYTES) throw new SessionTooLargeError(size, MAX_COOKIE_BYTES)

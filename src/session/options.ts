@@ -38,6 +38,11 @@ export interface SessionOptions {
   /** Seconds of clock skew allowed between servers when checking `iat`, `exp` and the start time. Default 5. */
   clockTolerance?: number
   cookie?: SessionCookieOptions
+  /**
+   * How many tokens this process remembers as already verified or signed, so a session seen again
+   * skips the HMAC (its times are still checked on every request). 0 turns it off. Default 5000.
+   */
+  tokenCacheSize?: number
   /** Called with the reason whenever a request's session cookie is refused. Never given the cookie itself. */
   onInvalid?: (reason: InvalidSessionReason, c: Context) => void
   /** Milliseconds since the epoch; injected in tests. Default `Date.now`. */
@@ -60,6 +65,7 @@ export interface ResolvedOptions {
   absoluteTimeout: number
   refreshEachRequest: boolean
   clockTolerance: number
+  tokenCacheSize: number
   cookie: ResolvedCookie
   onInvalid: ((reason: InvalidSessionReason, c: Context) => void) | undefined
   clock: () => number
@@ -183,6 +189,10 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
   if (typeof clockTolerance !== 'number' || !Number.isSafeInteger(clockTolerance) || clockTolerance < 0 || clockTolerance > MAX_CLOCK_TOLERANCE) {
     throw new SessionConfigError('clockTolerance', `must be a whole number of seconds from 0 to ${MAX_CLOCK_TOLERANCE}, got ${String(clockTolerance)}`)
   }
+  const tokenCacheSize = options.tokenCacheSize ?? 5000
+  if (typeof tokenCacheSize !== 'number' || !Number.isSafeInteger(tokenCacheSize) || tokenCacheSize < 0 || tokenCacheSize > 1_000_000) {
+    throw new SessionConfigError('tokenCacheSize', `must be a whole number from 0 to 1000000, got ${String(tokenCacheSize)}`)
+  }
   if (options.onInvalid !== undefined && typeof options.onInvalid !== 'function') {
     throw new SessionConfigError('onInvalid', 'must be a function')
   }
@@ -197,6 +207,7 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     absoluteTimeout,
     refreshEachRequest: boolean(options.refreshEachRequest, 'refreshEachRequest', true),
     clockTolerance,
+    tokenCacheSize,
     cookie: resolveCookie(options.cookie),
     onInvalid: options.onInvalid,
     clock: options.clock ?? Date.now,

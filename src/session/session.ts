@@ -248,7 +248,9 @@ export class Session<T extends SessionShape<T> = SessionData> {
       changed: () => this.#isChanged(),
       data: () => {
         const data = Object.fromEntries(this.#data)
-        assertJsonValue(data, 'session')
+        // Values loaded from a token and never handed out are JSON by construction; anything set or
+        // reachable by reference may have been changed into something else since.
+        if (this.#changed || this.#snapshot !== undefined) assertJsonValue(data, 'session')
         return data
       },
     }

@@ -1,7 +1,8 @@
-import { errors, jwtVerify, SignJWT, type JWTHeaderParameters } from 'jose'
+import { base64url, CompactSign, errors, jwtVerify, type JWTHeaderParameters } from 'jose'
 import type { InvalidSessionReason } from './errors.ts'
 import type { JsonObject } from './json.ts'
 import type { Keyring, SessionKey } from './keyring.ts'
+import { Lru } from './lru.ts'
 
 /** The `typ` header of every session token: a JWT made for anything else is refused. */
 export const TOKEN_TYPE = 'session+jwt'
@@ -40,7 +41,32 @@ export type VerifyResult =
   | { ok: true; claims: SessionClaims; key: SessionKey }
   | { ok: false; reason: InvalidSessionReason }
 
+/** A token this process has verified or signed: its signature is known good, its times are not. */
+interface KnownToken {
+  /** The payload's JSON text, parsed afresh on every use so no request sees another's changes. */
+  payload: string
+  kid: string
+}
+
+/**
+ * Remembers tokens whose signature this process has already checked (or made), and tokens already
+ * signed for a given payload, so the common case — the same session again within a second — needs
+ * no HMAC. Keyed by the exact token text (or payload text): a token differing in one byte misses and
+ * is verified in full. Every hit is checked again for time (exp, idle, absolute, not-before).
+ * Bounded: least recently used entries are dropped. One per middleware, so one set of keys.
+ */
+export class TokenCache {
+  readonly verified: Lru<KnownToken>
+  readonly signed: Lru<string>
+  constructor(capacity: number) {
+    this.verified = new Lru(capacity)
+    this.signed = new Lru(capacity)
+  }
+}
+
 const SESSION_ID = /^[A-Za-z0-9_-]{22}$/
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
 
 class UnknownKeyError extends Error {}
 
@@ -78,9 +104,23 @@ function checkSessionClaims(payload: Record<string, unknown>, ctx: VerifyContext
   return payload as unknown as SessionClaims
 }
 
-/** Verifies a session cookie's value. Never throws: a refused token comes back with its reason. */
-export async function verifySessionToken(token: string, keyring: Keyring, ctx: VerifyContext): Promise<VerifyResult> {
-  if (token.length > MAX_COOKIE_BYTES) return { ok: false, reason: 'malformed' }
+/** jose's time checks, as `verifyInFull` asks for them, for a token whose signature is already known good. */
+function checkTimes(payload: Record<string, unknown>, ctx: VerifyContext): InvalidSessionReason | undefined {
+  const { iat, exp, nbf } = payload
+  const { now, clockTolerance: tolerance } = ctx
+  if (typeof nbf === 'number' && nbf > now + tolerance) return 'not-yet-valid'
+  if (typeof exp === 'number' && exp <= now - tolerance) return 'expired'
+  if (typeof iat === 'number' && now - iat - tolerance > ctx.idleTimeout) return 'expired'
+  if (typeof iat === 'number' && now - iat < -tolerance) return 'not-yet-valid'
+  return undefined
+}
+
+function fromPayload(payload: Record<string, unknown>, key: SessionKey, ctx: VerifyContext): VerifyResult {
+  const claims = checkSessionClaims(payload, ctx)
+  return typeof claims === 'string' ? { ok: false, reason: claims } : { ok: true, claims, key }
+}
+
+async function verifyInFull(token: string, keyring: Keyring, ctx: VerifyContext, cache: TokenCache | undefined): Promise<VerifyResult> {
   let key: SessionKey | undefined
   try {
     const { payload } = await jwtVerify(
@@ -101,15 +141,41 @@ export async function verifySessionToken(token: string, keyring: Keyring, ctx: V
         currentDate: new Date(ctx.now * 1000),
       },
     )
-    const claims = checkSessionClaims(payload, ctx)
-    if (typeof claims === 'string') return { ok: false, reason: claims }
-    return { ok: true, claims, key: key! }
+    const result = fromPayload(payload, key!, ctx)
+    if (result.ok && cache !== undefined) {
+      cache.verified.set(token, { payload: decoder.decode(base64url.decode(token.split('.')[1]!)), kid: key!.kid })
+    }
+    return result
   } catch (error) {
     return { ok: false, reason: classify(error) }
   }
 }
 
-/** Signs the claims with the given key, naming it in `kid`. */
-export function signSessionToken(claims: SessionClaims, key: SessionKey): Promise<string> {
-  return new SignJWT({ ...claims }).setProtectedHeader({ alg: ALGORITHM, typ: TOKEN_TYPE, kid: key.kid }).sign(key.key)
+/** Verifies a session cookie's value. Never throws: a refused token comes back with its reason. */
+export async function verifySessionToken(
+  token: string,
+  keyring: Keyring,
+  ctx: VerifyContext,
+  cache?: TokenCache,
+): Promise<VerifyResult> {
+  if (token.length > MAX_COOKIE_BYTES) return { ok: false, reason: 'malformed' }
+  const known = cache?.verified.get(token)
+  const key = known && keyring.find(known.kid)
+  if (known === undefined || key === undefined) return verifyInFull(token, keyring, ctx, cache)
+  const payload = JSON.parse(known.payload) as Record<string, unknown>
+  const late = checkTimes(payload, ctx)
+  return late === undefined ? fromPayload(payload, key, ctx) : { ok: false, reason: late }
+}
+
+/** Signs the claims with the given key, naming it in `kid`; the payload is serialised once. */
+export async function signSessionToken(claims: SessionClaims, key: SessionKey, cache?: TokenCache): Promise<string> {
+  const payload = JSON.stringify(claims)
+  const cacheKey = `${key.kid}.${payload}`
+  let token = cache?.signed.get(cacheKey)
+  if (token === undefined) {
+    token = await new CompactSign(encoder.encode(payload)).setProtectedHeader({ alg: ALGORITHM, typ: TOKEN_TYPE, kid: key.kid }).sign(key.key)
+    cache?.signed.set(cacheKey, token)
+    cache?.verified.set(token, { payload, kid: key.kid })
+  }
+  return token
 }

@@ -42,6 +42,8 @@ describe('configuration mistakes throw when the middleware is built, naming the 
     ['a relative path', { cookie: { path: 'app' } }, 'cookie.path', /start with "\/"/],
     ['httpOnly as a string', { cookie: { httpOnly: 'yes' as never } }, 'cookie.httpOnly', /true or false/],
     ['refreshEachRequest as a string', { refreshEachRequest: 'false' as never }, 'refreshEachRequest', /true or false/],
+    ['a negative token cache size', { tokenCacheSize: -1 }, 'tokenCacheSize', /from 0 to 1000000/],
+    ['a fractional token cache size', { tokenCacheSize: 2.5 }, 'tokenCacheSize', /whole number/],
     ['onInvalid not a function', { onInvalid: 'log' as never }, 'onInvalid', /function/],
   ]
   for (const [label, options, option, message] of cases) {

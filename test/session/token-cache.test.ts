@@ -1,0 +1,154 @@
+import { afterEach, describe, expect, spyOn, test } from 'bun:test'
+import { Lru } from '../../src/session/lru.ts'
+import { claimsOf, Jar, OTHER_SECRET, testApp, visit } from '../helpers.ts'
+
+/** Counts HMAC operations (jose signs and verifies HS256 through crypto.subtle). */
+function hmacCounter() {
+  const sign = spyOn(crypto.subtle, 'sign')
+  const verify = spyOn(crypto.subtle, 'verify')
+  return {
+    get count() {
+      return sign.mock.calls.length + verify.mock.calls.length
+    },
+    restore() {
+      sign.mockRestore()
+      verify.mockRestore()
+    },
+  }
+}
+
+let counter: ReturnType<typeof hmacCounter> | undefined
+afterEach(() => counter?.restore())
+
+describe('the token cache', () => {
+  test('a session seen again within the same second costs no HMAC at all', async () => {
+    const t = testApp()
+    const jar = new Jar()
+    await visit(t.app, jar, '/set?key=user&value="u"')
+    counter = hmacCounter()
+    for (let i = 0; i < 5; i++) expect(await (await visit(t.app, jar, '/get?key=user')).text()).toBe('"u"')
+    expect(counter.count).toBe(0)
+  })
+
+  test('without the cache every request verifies and signs', async () => {
+    const t = testApp({ tokenCacheSize: 0 })
+    const jar = new Jar()
+    await visit(t.app, jar, '/set?key=user&value="u"')
+    counter = hmacCounter()
+    for (let i = 0; i < 5; i++) await visit(t.app, jar, '/get?key=user')
+    expect(counter.count).toBe(10)
+  })
+
+  test('the same session reissued within a second gets the same token; a second later, a new one', async () => {
+    const t = testApp()
+    const jar = new Jar()
+    await visit(t.app, jar, '/set?key=user&value="u"')
+    const first = jar.value
+    await visit(t.app, jar, '/noop')
+    expect(jar.value).toBe(first!)
+    t.clock.advance(1)
+    await visit(t.app, jar, '/noop')
+    expect(jar.value).not.toBe(first!)
+    expect(claimsOf(jar.value!).iat).toBe(t.clock.seconds)
+  })
+
+  test('times are checked again on every hit: idle timeout', async () => {
+    const t = testApp({ idleTimeout: 600, clockTolerance: 0 })
+    const jar = new Jar()
+    await visit(t.app, jar, '/set?key=user&value="u"')
+    const token = jar.value
+    t.clock.advance(599)
+    expect(await (await visit(t.app, jar, '/get?key=user')).text()).toBe('"u"')
+    jar.value = token
+    t.clock.advance(2)
+    expect(await (await visit(t.app, jar, '/get?key=user')).text()).toBe('none')
+    expect(t.invalid).toEqual(['expired'])
+  })
+
+  test('times are checked again on every hit: absolute timeout and a clock set back', async () => {
+    const t = testApp({ idleTimeout: 600, absoluteTimeout: 1000, clockTolerance: 0 })
+    const jar = new Jar()
+    await visit(t.app, jar, '/set?key=user&value="u"')
+    for (let i = 0; i < 3; i++) {
+      t.clock.advance(300)
+      await visit(t.app, jar, '/noop')
+    }
+    const late = jar.value
+    t.clock.advance(100)
+    expect(await (await visit(t.app, jar, '/get?key=user')).text()).toBe('none')
+    jar.value = late
+    t.clock.advance(-200)
+    expect(await (await visit(t.app, jar, '/get?key=user')).text()).toBe('none')
+    expect(t.invalid).toEqual(['expired', 'not-yet-valid'])
+  })
+
+  test('a token one byte away from a cached one is verified in full and refused', async () => {
+    const t = testApp()
+    const jar = new Jar()
+    await visit(t.app, jar, '/set?key=user&value="u"')
+    const token = jar.value!
+    const last = token.at(-2) === 'A' ? 'B' : 'A'
+    const forged = token.slice(0, -2) + last + token.at(-1)
+    const res = await t.app.request('/get?key=user', { headers: { Cookie: `session=${forged}` } })
+    expect(await res.text()).toBe('none')
+    expect(t.invalid).toEqual(['bad-signature'])
+  })
+
+  test('each request gets its own copy of the cached data: an in-place change that was not saved does not leak', async () => {
+    const t = testApp({
+      routes: {
+        '/push-then-fail': (c) => {
+          ;(c.var.session.get('cart') as string[]).push('stolen')
+          throw new Error('handler failed after changing the cart in place')
+        },
+      },
+    })
+    const jar = new Jar()
+    await visit(t.app, jar, '/set?key=cart&value=["a"]')
+    expect((await visit(t.app, jar, '/push-then-fail')).status).toBe(500)
+    expect(await (await visit(t.app, jar, '/get?key=cart')).text()).toBe('["a"]')
+  })
+
+  test('a cache belongs to one middleware: another secret never accepts its tokens', async () => {
+    const a = testApp()
+    const b = testApp({ secret: OTHER_SECRET })
+    const jar = new Jar()
+    await visit(a.app, jar, '/set?key=user&value="u"')
+    expect(await (await visit(b.app, jar, '/get?key=user')).text()).toBe('none')
+    expect(b.invalid).toEqual(['unknown-key'])
+  })
+
+  test('the size is bounded by tokenCacheSize', async () => {
+    const t = testApp({ tokenCacheSize: 3, routes: { '/fresh': (c) => (c.var.session.set('n', Math.random()), c.text('ok')) } })
+    const jars = Array.from({ length: 5 }, () => new Jar())
+    for (const jar of jars) await visit(t.app, jar, '/fresh')
+    counter = hmacCounter()
+    // The oldest sessions were evicted: they are verified in full again (and still accepted).
+    expect(await (await visit(t.app, jars[0]!, '/get?key=n')).text()).not.toBe('none')
+    expect(counter.count).toBeGreaterThan(0)
+  })
+})
+
+describe('Lru', () => {
+  test('evicts the least recently used entry and never grows past capacity', () => {
+    const lru = new Lru<number>(2)
+    lru.set('a', 1)
+    lru.set('b', 2)
+    expect(lru.get('a')).toBe(1) // a is now the most recent
+    lru.set('c', 3)
+    expect(lru.get('b')).toBeUndefined()
+    expect(lru.get('a')).toBe(1)
+    expect(lru.get('c')).toBe(3)
+    expect(lru.size).toBe(2)
+    lru.set('c', 4)
+    expect(lru.size).toBe(2)
+    expect(lru.get('c')).toBe(4)
+  })
+
+  test('capacity 0 stores nothing', () => {
+    const lru = new Lru<number>(0)
+    lru.set('a', 1)
+    expect(lru.get('a')).toBeUndefined()
+    expect(lru.size).toBe(0)
+  })
+})
