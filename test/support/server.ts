@@ -7,6 +7,8 @@ export const BUN_ENTRY = join(ROOT, 'src/entries/bun.ts')
 export interface RunningServer {
   /** e.g. http://127.0.0.1:40123 */
   url: string
+  /** The process started (for a `bun run` script, the script runner). */
+  pid: number
   /** Ends the process and everything it started, and waits until all its output has been read. */
   stop(): Promise<void>
   /** Everything the process printed so far. */
@@ -49,7 +51,7 @@ export async function startServer(command: string[], env: Record<string, string>
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const port = /(?:Listening|Ready) on \S*?:(\d+)/.exec(text)?.[1]
-    if (port !== undefined) return { url: `http://127.0.0.1:${port}`, stop, output: () => text }
+    if (port !== undefined) return { url: `http://127.0.0.1:${port}`, pid: proc.pid!, stop, output: () => text }
     if (exitCode !== undefined || Date.now() > deadline) {
       await stop()
       throw new Error(`${command.join(' ')} did not start (exit ${exitCode ?? 'none: timed out'}):\n${text}`)
