@@ -1,4 +1,4 @@
-import { CompactSign, compactVerify, errors, type CompactJWSHeaderParameters } from 'jose'
+import { base64url, CompactSign, compactVerify, errors, type CompactJWSHeaderParameters } from 'jose'
 import type { InvalidSessionReason } from './errors.ts'
 import type { JsonObject } from './json.ts'
 import type { Keyring, SessionKey } from './keyring.ts'
@@ -151,6 +151,10 @@ export async function verifySessionToken(
       },
       { algorithms: [ALGORITHM] },
     )
+    // One token, one text: a signature re-encoded with other trailing bits or padding decodes to
+    // the same bytes and would pass, making the token malleable (a denylist of tokens could be dodged).
+    const signature = token.slice(token.lastIndexOf('.') + 1)
+    if (base64url.encode(base64url.decode(signature)) !== signature) return { ok: false, reason: 'malformed' }
     if (verified.protectedHeader.typ !== TOKEN_TYPE) return { ok: false, reason: 'wrong-type' }
     payload = decoder.decode(verified.payload)
   } catch (error) {

@@ -101,6 +101,14 @@ const cases: Case[] = [
   ['a huge valid-looking token', 'malformed', () => `${json(header())}.${b64('x'.repeat(6000))}.sig`],
   ['percent-encoded unicode junk', 'malformed', () => encodeURIComponent('☃.☃.☃')],
   ['invalid base64url characters in the payload', 'bad-signature', () => valid.replace(/\./, '.$')],
+  ['the signature re-encoded with other trailing bits (same bytes)', 'malformed', () => {
+    const last = valid.at(-1)!
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+    // The last of 43 characters carries 4 bits of the signature and 2 unused ones.
+    const twin = alphabet[(alphabet.indexOf(last) & ~3) | ((alphabet.indexOf(last) + 1) & 3)]!
+    return valid.slice(0, -1) + twin
+  }],
+  ['the signature with base64 padding', 'malformed', () => `${valid}=`],
 ]
 
 describe('hostile cookies: an anonymous session, a classified reason, never an error', () => {
