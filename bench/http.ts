@@ -1,6 +1,6 @@
 // HTTP load comparison on loopback: this project against a bare route (the ceiling), a straightforward
 // jose middleware and the peers, every one reissuing the session on every request.
-// Usage: bun bench/http.ts [--smoke] [--duration=10] [--reps=3] [--sessions=1000,100000] [--no-memory]
+// Usage: bun bench/http.ts [--smoke] [--duration=10] [--reps=3] [--sessions=1000,100000] [--no-memory] [--tool=wrk|autocannon]
 import { readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -28,7 +28,7 @@ const LABELS: Record<Variant, string> = {
 }
 
 const which = (cmd: string) => Bun.spawnSync(['sh', '-c', `command -v ${cmd}`]).exitCode === 0
-const TOOL = which('wrk') ? 'wrk' : 'autocannon'
+const TOOL = args.get('--tool') ?? (which('wrk') ? 'wrk' : 'autocannon')
 const CLK_TCK = Number(new TextDecoder().decode(Bun.spawnSync(['getconf', 'CLK_TCK']).stdout).trim()) || 100
 if (TOOL === 'autocannon') console.log('wrk not found (apt-get install wrk gives steadier numbers); using autocannon from node_modules.')
 

@@ -91,8 +91,10 @@ export class Session<T extends SessionShape<T> = SessionData> {
   get<K extends Key<T>>(key: K, defaultValue: Value<T, K>): Value<T, K>
   get<K extends Key<T>, D>(key: K, defaultValue: D): Value<T, K> | D
   get(key: string, defaultValue?: unknown): unknown {
-    this.#read(true)
-    return this.#data.has(key) ? this.#data.get(key) : defaultValue
+    // Stored values are never undefined (set() refuses it), so undefined means "absent".
+    const value = this.#data.get(key)
+    this.#read(typeof value === 'object' && value !== null)
+    return value === undefined ? defaultValue : value
   }
 
   /** Stores a JSON value; anything else (undefined, a Date, a function, NaN, a cycle) throws SessionValueError. */
