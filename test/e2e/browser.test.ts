@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type { BrowserContext, Page } from 'playwright-core'
 import { claimsOf } from '../helpers.ts'
-import { chromiumAvailable, freshBrowser } from '../support/browser.ts'
+import { chromiumAvailable, freshBrowser, submitLogin } from '../support/browser.ts'
 import { BUN_ENTRY, startServer, type RunningServer } from '../support/server.ts'
 
 const enabled = chromiumAvailable()
@@ -51,9 +51,7 @@ describe.skipIf(!enabled)('in a real browser (Chromium)', () => {
     try {
       await page.goto(server.url + '/')
       await page.click('#login-link')
-      await page.fill('#username', 'user')
-      await page.fill('#password', 'password')
-      await Promise.all([page.waitForURL(server.url + '/'), page.click('button[type=submit]')])
+      await submitLogin(page, server.url)
       expect(await page.textContent('#user')).toContain('Logged in as user')
       expect(await page.textContent('.flash')).toBe('Logged in as user.')
       await page.reload()
@@ -88,9 +86,7 @@ describe.skipIf(!enabled)('in a real browser (Chromium)', () => {
       await page.waitForURL(server.url + '/cart')
       const anonymousId = claimsOf((await sessionCookie())!.value).sid
       await page.goto(server.url + '/login')
-      await page.fill('#username', 'user')
-      await page.fill('#password', 'password')
-      await Promise.all([page.waitForURL(server.url + '/'), page.click('button[type=submit]')])
+      await submitLogin(page, server.url)
       expect(claimsOf((await sessionCookie())!.value).sid).not.toBe(anonymousId)
       await page.goto(server.url + '/cart')
       expect(await page.textContent('#cart-total')).toBe('$25.00')

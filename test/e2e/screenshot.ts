@@ -1,6 +1,6 @@
 // Makes the README's screenshot of the cart page: bun run screenshot
 import { join } from 'node:path'
-import { freshBrowser } from '../support/browser.ts'
+import { freshBrowser, submitLogin } from '../support/browser.ts'
 import { BUN_ENTRY, startServer } from '../support/server.ts'
 
 const out = join(import.meta.dir, 'cart.png')
@@ -9,9 +9,7 @@ const browser = await freshBrowser()
 try {
   const page = browser.pages()[0] ?? (await browser.newPage())
   await page.goto(server.url + '/login')
-  await page.fill('#username', 'user')
-  await page.fill('#password', 'password')
-  await Promise.all([page.waitForURL(server.url + '/'), page.click('button[type=submit]')])
+  await submitLogin(page, server.url)
   for (const [id, quantity] of [['sencha-uji-100g', '2'], ['gooseneck-kettle-1l', '1'], ['ethiopia-yirgacheffe-250g', '3']] as const) {
     await page.goto(server.url + '/products')
     const row = page.locator(`tr[data-product="${id}"]`)

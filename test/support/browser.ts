@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type BrowserContext } from 'playwright-core'
+import { chromium, type BrowserContext, type Page } from 'playwright-core'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const INSTALL_HINT = 'apt-get update && apt-get install -y chromium'
@@ -41,4 +41,11 @@ export async function freshBrowser(): Promise<BrowserContext & { dispose(): Prom
       rmSync(profile, { recursive: true, force: true })
     },
   })
+}
+
+/** Fills and submits the login form on the current page (already at /login) and waits for the redirect home. */
+export async function submitLogin(page: Page, base: string, password = 'password'): Promise<void> {
+  await page.fill('#username', 'user')
+  await page.fill('#password', password)
+  await Promise.all([page.waitForURL(base + '/'), page.click('button[type=submit]')])
 }
