@@ -6,18 +6,12 @@ import { parse } from 'hono/utils/cookie'
 import { base64url } from 'jose'
 import { SessionTooLargeError, type InvalidSessionReason } from '../../src/session/index.ts'
 import { MAX_COOKIE_BYTES } from '../../src/session/token.ts'
-import { headerOf, OTHER_SECRET, SECRET, sessionSetCookie, testApp, TestClock } from '../helpers.ts'
+import { headerOf, hmac, OTHER_SECRET, SECRET, sessionSetCookie, testApp, TestClock } from '../helpers.ts'
 
 const seed = process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED)
 const settings = (numRuns: number) => ({ numRuns, ...(seed === undefined ? {} : { seed }) })
 const enc = new TextEncoder()
 const b64 = (text: string | Uint8Array) => base64url.encode(text)
-
-async function hmac(alg: 'HS256' | 'HS384' | 'HS512', secret: Uint8Array<ArrayBuffer>, input: string): Promise<string> {
-  const hash = { HS256: 'SHA-256', HS384: 'SHA-384', HS512: 'SHA-512' }[alg]
-  const key = await crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash }, false, ['sign'])
-  return b64(new Uint8Array(await crypto.subtle.sign('HMAC', key, enc.encode(input))))
-}
 
 /** The oracle, independent of the code under test: did the configured key sign this exact text with HS256? */
 async function signedByUs(token: string): Promise<boolean> {

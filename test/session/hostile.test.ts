@@ -1,17 +1,11 @@
 import { afterAll, beforeAll, describe, expect, spyOn, test } from 'bun:test'
 import { base64url, generateKeyPair, SignJWT } from 'jose'
 import type { InvalidSessionReason } from '../../src/session/index.ts'
-import { headerOf, OTHER_SECRET, SECRET, sessionSetCookie, testApp, TestClock } from '../helpers.ts'
+import { headerOf, hmac, OTHER_SECRET, SECRET, sessionSetCookie, testApp, TestClock } from '../helpers.ts'
 
 const enc = new TextEncoder()
 const b64 = (value: string | Uint8Array) => base64url.encode(value)
 const json = (value: unknown) => b64(JSON.stringify(value))
-
-async function hmac(alg: 'HS256' | 'HS384' | 'HS512', secret: string, input: string): Promise<string> {
-  const hash = { HS256: 'SHA-256', HS384: 'SHA-384', HS512: 'SHA-512' }[alg]
-  const key = await crypto.subtle.importKey('raw', enc.encode(secret), { name: 'HMAC', hash }, false, ['sign'])
-  return b64(new Uint8Array(await crypto.subtle.sign('HMAC', key, enc.encode(input))))
-}
 
 /** A token with any header and payload, HMAC-signed with `secret` under the header's alg (HS256 if none). */
 async function forge(header: unknown, payload: unknown, secret = SECRET, alg: 'HS256' | 'HS384' | 'HS512' = 'HS256') {
