@@ -35,7 +35,10 @@ export interface SessionOptions {
    * `false`: reissue only when the session changed, was signed by a fallback secret, or is past half its idle window.
    */
   refreshEachRequest?: boolean
-  /** Seconds of clock skew allowed between servers when checking `iat`, `exp` and the start time. Default 5. */
+  /**
+   * Seconds by which `iat`, `nbf` and the start time may lie in the future (a server whose clock runs behind the
+   * issuer's). Expiry is always exact. Default 5.
+   */
   clockTolerance?: number
   cookie?: SessionCookieOptions
   /**

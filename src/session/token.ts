@@ -93,7 +93,7 @@ function checkSessionClaims(payload: Record<string, unknown>, ctx: VerifyContext
   const started = start as number
   if (started > (iat as number)) return 'invalid-claims'
   if (started > ctx.now + ctx.clockTolerance) return 'not-yet-valid'
-  // No tolerance here: reissuing a session past its deadline would give it a token that is already expired.
+  // Expiry is exact, like exp and the idle timeout: the tolerance only forgives timestamps in the future.
   if (ctx.now >= started + ctx.absoluteTimeout) return 'expired'
   return payload as unknown as SessionClaims
 }
@@ -118,9 +118,11 @@ function checkClaims(payloadText: string, key: SessionKey, ctx: VerifyContext): 
     return { ok: false, reason: 'invalid-claims' }
   }
   if (nbf !== undefined && (nbf as number) > now + tolerance) return { ok: false, reason: 'not-yet-valid' }
-  if (exp <= now - tolerance) return { ok: false, reason: 'expired' }
-  // The idle timeout, from the signed iat (so shortening it takes effect at once); and no iat in the future.
-  if (now - iat - tolerance > ctx.idleTimeout) return { ok: false, reason: 'expired' }
+  // Expiry is exact (a 2-second idle timeout ends after 2 seconds); the tolerance is for clocks that run
+  // behind the issuer's, so it only forgives timestamps in the future.
+  if (exp <= now) return { ok: false, reason: 'expired' }
+  // The idle timeout, from the signed iat, so shortening it takes effect at once; and no iat in the future.
+  if (now - iat >= ctx.idleTimeout) return { ok: false, reason: 'expired' }
   if (iat > now + tolerance) return { ok: false, reason: 'not-yet-valid' }
   const claims = checkSessionClaims(payload, ctx)
   return typeof claims === 'string' ? { ok: false, reason: claims } : { ok: true, claims, key }

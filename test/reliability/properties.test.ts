@@ -148,8 +148,8 @@ describe('properties', () => {
     /** The README's rules, in the README's order; the first that applies decides. */
     function documented(c: { iat: number; exp: number; nbf?: number; start: number }, now: number): InvalidSessionReason | 'accepted' {
       if (c.nbf !== undefined && c.nbf > now + TOLERANCE) return 'not-yet-valid'
-      if (c.exp <= now - TOLERANCE) return 'expired'
-      if (now - c.iat - TOLERANCE > IDLE) return 'expired'
+      if (c.exp <= now) return 'expired'
+      if (now - c.iat >= IDLE) return 'expired'
       if (c.iat > now + TOLERANCE) return 'not-yet-valid'
       if (c.start > c.iat) return 'invalid-claims'
       if (c.start > now + TOLERANCE) return 'not-yet-valid'
