@@ -1,15 +1,16 @@
-// Property-based tests (fast-check). 10,000 generated cases per run in all. Each run takes a fresh
-// random seed; a failure prints it, and FC_SEED=<seed> replays the same cases.
+// Property-based tests (fast-check). 10,000 generated cases per run in all. The seed comes from the
+// commit (see runSeed); a failure prints it, and FC_SEED=<seed> replays the same cases.
 import { describe, expect, test } from 'bun:test'
 import fc from 'fast-check'
 import { parse } from 'hono/utils/cookie'
 import { base64url } from 'jose'
 import { SessionTooLargeError, type InvalidSessionReason } from '../../src/session/index.ts'
 import { MAX_COOKIE_BYTES } from '../../src/session/token.ts'
+import { runSeed } from '../support/seed.ts'
 import { headerOf, hmac, OTHER_SECRET, SECRET, sessionSetCookie, testApp, TestClock } from '../helpers.ts'
 
-const seed = process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED)
-const settings = (numRuns: number) => ({ numRuns, ...(seed === undefined ? {} : { seed }) })
+const seed = runSeed()
+const settings = (numRuns: number) => ({ numRuns, seed })
 const enc = new TextEncoder()
 const b64 = (text: string | Uint8Array) => base64url.encode(text)
 

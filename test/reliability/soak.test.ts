@@ -1,9 +1,10 @@
 import { expect, test } from 'bun:test'
 import { formatReport, runSoak } from '../../bench/soak.ts'
+import { runSeed } from '../support/seed.ts'
 
 // The short soak: the full one is `bun run soak` (5 minutes), with its figures in the README.
 test('soak: many users, hostile cookies, a secret rotation: nothing unexpected, nothing lost, no cross-talk', async () => {
-  const seed = Number(process.env.SOAK_SEED ?? Date.now() % 1_000_000)
+  const seed = runSeed('SOAK_SEED')
   const report = await runSoak({ durationSeconds: 20, users: 20, seed })
   const summary = `seed ${seed}\n${formatReport(report)}`
   expect(report.requests, summary).toBeGreaterThan(1000)
