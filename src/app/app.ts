@@ -36,7 +36,8 @@ export function createApp(config: AppConfig) {
   )
   app.route('/test/session', tutorialRoutes)
   app.route('/api', apiRoutes({ users: config.users, now }))
-  app.route('/', pageRoutes({ users: config.users, demoHint: config.demoHint ?? false, now }))
+  const secureCookies = config.session.cookie?.secure ?? true
+  app.route('/', pageRoutes({ users: config.users, demoHint: config.demoHint ?? false, now, secureCookies }))
   app.notFound(handleNotFound)
   app.onError(handleError)
   return app

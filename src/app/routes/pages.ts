@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { flash } from '../../session/index.ts'
 import type { UserStore } from '../auth/users.ts'
 import type { AppEnv } from '../env.ts'
+import { sayFarewell } from '../farewell.ts'
 import { formNumber, readForm } from '../http/input.ts'
 import { addToCart, CATALOGUE, checkProduct, checkQuantity, setInCart, viewCart } from '../shop/cart.ts'
 import { formatPrice } from '../shop/catalogue.ts'
@@ -12,13 +13,15 @@ import { currentUser, logIn, readCart, writeCart } from '../visitor.ts'
 
 export interface PageDeps {
   users: UserStore
+  /** Whether cookies the pages set themselves carry Secure, like the session cookie. */
+  secureCookies: boolean
   /** Whether the login page mentions the demo account. */
   demoHint: boolean
   now: () => Date
 }
 
 /** The HTML site: every action is a plain form post answered with 303 (works without JavaScript). */
-export function pageRoutes({ users, demoHint, now }: PageDeps) {
+export function pageRoutes({ users, demoHint, now, secureCookies }: PageDeps) {
   return new Hono<AppEnv>()
     .get('/', async (c) => {
       const user = await currentUser(c, users)
@@ -37,10 +40,10 @@ export function pageRoutes({ users, demoHint, now }: PageDeps) {
       return c.redirect('/', 303)
     })
     .post('/logout', (c) => {
-      // Everything goes: user, cart, id. The message below starts a new, anonymous session that
-      // holds only it; the page that shows it empties that session and deletes the cookie.
+      // Everything goes: user, cart, id; the session cookie is deleted. The goodbye cannot live in a
+      // session that no longer exists, so it rides in a flag cookie of its own (see farewell.ts).
       c.var.session.clear()
-      flash(c.var.session, 'You have been logged out.', 'info')
+      sayFarewell(c, { secure: secureCookies })
       return c.redirect('/', 303)
     })
     .get('/products', (c) => renderPage(c, 'Products', productsPage(CATALOGUE)))

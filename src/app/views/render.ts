@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import { takeFlashes } from '../../session/index.ts'
 import type { AppEnv } from '../env.ts'
+import { takeFarewell } from '../farewell.ts'
 import { viewCart } from '../shop/cart.ts'
 import { readCart } from '../visitor.ts'
 import { layout, type Html } from './layout.ts'
@@ -13,7 +14,7 @@ export function renderPage(c: Context<AppEnv>, title: string, content: Html, sta
     // Display only: authorization (checkout, /api/me) looks the user up in the store.
     userName: s.has('userId') ? s.get('username') : undefined,
     cartCount: viewCart(readCart(s)).itemCount,
-    flashes: showFlashes ? takeFlashes(s) : [],
+    flashes: showFlashes ? [...takeFarewell(c), ...takeFlashes(s)] : [],
   }
   return c.html(layout(chrome, content), status)
 }
