@@ -19,7 +19,7 @@ export const VARIABLES = [
   'DEMO_USER',
 ] as const
 
-/** The app's variables, read one by one through `get` (Deno.env.get, a Worker's env bindings, ...). */
+/** The app's variables, read one by one through `get` (Deno's environment, a Worker's bindings, ...). */
 export function pickEnvironment(get: (name: string) => unknown): Environment {
   return Object.fromEntries(VARIABLES.map((name) => {
     const value = get(name)

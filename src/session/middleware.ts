@@ -27,11 +27,11 @@ export function session<T extends SessionShape<T> = SessionData>(options: Sessio
   const config = resolveOptions(options)
   const keyring = lazyKeyring(config.secret, config.fallbackSecrets)
   const cache = config.tokenCacheSize > 0 ? new TokenCache(config.tokenCacheSize) : undefined
-  const seconds = () => Math.floor(config.clock() / 1000)
 
   return async function sessionMiddleware(c, next) {
     const keys = await keyring()
-    const now = seconds()
+    // One instant for the whole request: the token's iat, and any start time regenerate() sets.
+    const now = Math.floor(config.clock() / 1000)
     const token = readSessionCookie(c, config.cookie.name)
     let verified: Verified | undefined
     if (token !== undefined) {

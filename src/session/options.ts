@@ -74,11 +74,11 @@ export interface ResolvedOptions {
   clock: () => number
 }
 
-export const MIN_SECRET_BYTES = 32
+const MIN_SECRET_BYTES = 32
 /** Browsers cap cookie lifetimes at 400 days (RFC 6265bis). */
-export const MAX_LIFETIME_SECONDS = 400 * 24 * 60 * 60
-export const DEFAULT_IDLE_TIMEOUT = 30 * 60
-export const DEFAULT_ABSOLUTE_TIMEOUT = 12 * 60 * 60
+const MAX_LIFETIME_SECONDS = 400 * 24 * 60 * 60
+const DEFAULT_IDLE_TIMEOUT = 30 * 60
+const DEFAULT_ABSOLUTE_TIMEOUT = 12 * 60 * 60
 const MAX_CLOCK_TOLERANCE = 300
 
 // RFC 6265 token: the characters a cookie name may hold.

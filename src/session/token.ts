@@ -6,7 +6,7 @@ import { Lru } from './lru.ts'
 
 /** The `typ` header of every session token: a JWT made for anything else is refused. */
 export const TOKEN_TYPE = 'session+jwt'
-export const ALGORITHM = 'HS256'
+const ALGORITHM = 'HS256'
 /** We never send a cookie longer than this, so a longer one is not ours and is not even parsed. */
 export const MAX_COOKIE_BYTES = 4096
 
