@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { base64url, decodeJwt, decodeProtectedHeader } from 'jose'
-import { session, type InvalidSessionReason, type SessionData, type SessionEnv, type SessionOptions } from '../src/session/index.ts'
+import { session, type InvalidSessionReason, type SessionData, type SessionEnv, type SessionOptions } from 'hono-jwt-session'
 
 export const SECRET = 'test-secret-0123456789-abcdefghijklmnop'
 export const OLD_SECRET = 'old-secret-0123456789-abcdefghijklmnopq'

@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
-import { session, type SessionOptions } from '../session/index.ts'
+import { session, type SessionOptions } from 'hono-jwt-session'
 import type { UserStore } from './auth/users.ts'
 import type { AppEnv } from './env.ts'
 import { refuseCrossSiteForms } from './http/cross-site.ts'

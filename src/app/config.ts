@@ -1,5 +1,5 @@
 import { base64url } from 'jose'
-import { SessionConfigError, type SessionOptions } from '../session/index.ts'
+import { SessionConfigError, type SessionOptions } from 'hono-jwt-session'
 import type { AppConfig } from './app.ts'
 import { DEMO_USER, MemoryUserStore } from './auth/users.ts'
 

@@ -1,4 +1,4 @@
-import type { FlashData, SessionEnv } from '../session/index.ts'
+import type { FlashData, SessionEnv } from 'hono-jwt-session'
 import type { CartLine } from './shop/cart.ts'
 
 /** What this app keeps in a visitor's session. */

@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
-import type { FlashMessage } from '../session/index.ts'
+import type { FlashMessage } from 'hono-jwt-session'
 
 // Logout must delete the session cookie and still say "logged out" on the next page, so the message
 // cannot ride in the session, which no longer exists. It rides in a cookie of its own instead: a

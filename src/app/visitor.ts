@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import type { Session } from '../session/index.ts'
+import type { Session } from 'hono-jwt-session'
 import type { User, UserStore } from './auth/users.ts'
 import type { AppEnv, AppSession } from './env.ts'
 import type { CartLine } from './shop/cart.ts'

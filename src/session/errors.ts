@@ -2,7 +2,10 @@ import { HTTPException } from 'hono/http-exception'
 
 /** Why a session cookie was refused. The cookie's contents are never part of it. */
 export type InvalidSessionReason =
-  /** Not a compact JWS, bad base64url or JSON, or longer than any cookie we issue. */
+  /**
+   * Not a compact JWS, bad base64url or JSON, a spelling other than the one issued (quoted,
+   * percent-encoded, other trailing bits), or longer than any cookie we issue.
+   */
   | 'malformed'
   /** Signed with an algorithm other than HS256, including `alg: none`. */
   | 'unsupported-algorithm'
@@ -10,8 +13,10 @@ export type InvalidSessionReason =
   | 'unknown-key'
   /** The signature does not match the key its `kid` names. */
   | 'bad-signature'
-  /** A JWT made for something else: wrong `typ` or `aud` (another cookie name). */
+  /** A JWT made for something else: its `typ` is not `session+jwt`. */
   | 'wrong-type'
+  /** A session token for another audience: another app, or another cookie name (`aud`). */
+  | 'wrong-audience'
   /** A required claim is missing or has the wrong type. */
   | 'invalid-claims'
   /** Past `exp`, the idle timeout or the absolute timeout. */
@@ -60,5 +65,23 @@ export class SessionTooLargeError extends HTTPException {
     super(413, {
       message: `The session is too large to store: its cookie would take ${size} bytes, over the limit of ${limit}.`,
     })
+  }
+}
+
+/**
+ * The session was asked for where the `session()` middleware did not run: it is registered after the
+ * route, or on a path that does not cover it. A bug in the app, so it surfaces as a 500.
+ */
+export class SessionMissingError extends Error {
+  readonly code = 'ERR_SESSION_MISSING'
+  override name = 'SessionMissingError'
+  constructor(
+    /** The request, e.g. `GET /admin`. */
+    readonly route: string,
+  ) {
+    super(
+      `No session for ${route}: the session() middleware from hono-jwt-session did not run for this route. ` +
+        'Register it with app.use(session(...)) before the routes, on a path that covers this one.',
+    )
   }
 }

@@ -1,30 +1,42 @@
-import type { Session, SessionShape } from './session.ts'
+import type { JsonValue } from './json.ts'
 
 export type FlashCategory = 'info' | 'success' | 'warning' | 'error'
 
+/** A one-time message for the next page (Flask's `flash()`): see `Session.flash()`. */
 export interface FlashMessage {
   category: FlashCategory
   message: string
 }
 
-/** The session key flash messages live under (Flask's name). Include it in your session type via `FlashData`. */
+/** The session key flash messages live under (Flask's name). */
 export const FLASH_KEY = '_flashes'
 
+/** Add to your session type to read the queue yourself; `flash()` and `takeFlashes()` work without it. */
 export interface FlashData {
   _flashes?: FlashMessage[]
 }
 
-/** Queues a message for the next page that shows messages (Flask's `flash()`). */
-export function flash<T extends FlashData & SessionShape<T>>(
-  session: Session<T>,
-  message: string,
-  category: FlashCategory = 'info',
-): void {
-  const s = session as unknown as Session<FlashData>
-  s.set(FLASH_KEY, [...s.get(FLASH_KEY, []), { category, message }])
+const CATEGORIES: readonly string[] = ['info', 'success', 'warning', 'error'] satisfies FlashCategory[]
+
+function isFlashCategory(value: unknown): value is FlashCategory {
+  return typeof value === 'string' && CATEGORIES.includes(value)
 }
 
-/** Returns the queued messages and removes them: each is shown once (Flask's `get_flashed_messages()`). */
-export function takeFlashes<T extends FlashData & SessionShape<T>>(session: Session<T>): FlashMessage[] {
-  return (session as unknown as Session<FlashData>).pop(FLASH_KEY, [])
+/** The well-formed messages in a stored queue; anything else under the key is dropped, never shown. */
+export function flashMessages(stored: JsonValue | undefined): FlashMessage[] {
+  if (!Array.isArray(stored)) return []
+  const messages: FlashMessage[] = []
+  for (const entry of stored) {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) continue
+    const { category, message } = entry
+    if (isFlashCategory(category) && typeof message === 'string') messages.push({ category, message })
+  }
+  return messages
+}
+
+/** A message as stored in the session, checked like any other value. */
+export function flashMessage(message: string, category: FlashCategory): FlashMessage {
+  if (typeof message !== 'string') throw new TypeError('flash(): the message must be a string')
+  if (!isFlashCategory(category)) throw new TypeError(`flash(): the category must be one of ${CATEGORIES.join(', ')}`)
+  return { category, message }
 }

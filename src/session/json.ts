@@ -27,7 +27,8 @@ function describe(value: unknown): string {
   return `is a ${typeof value}`
 }
 
-function formatPath(parent: string, key: string | number): string {
+/** Where a value sits, for error messages: `session.cart[2].price`, `session["odd key"]`. */
+export function jsonPath(parent: string, key: string | number): string {
   if (typeof key === 'number') return `${parent}[${key}]`
   return /^[A-Za-z_$][\w$]*$/.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`
 }
@@ -50,15 +51,15 @@ export function assertJsonValue(value: unknown, path: string, ancestors: object[
       ancestors.push(value)
       if (Array.isArray(value)) {
         for (let i = 0; i < value.length; i++) {
-          if (!(i in value)) throw new SessionValueError(formatPath(path, i), 'is a hole in a sparse array')
-          assertJsonValue(value[i], formatPath(path, i), ancestors)
+          if (!(i in value)) throw new SessionValueError(jsonPath(path, i), 'is a hole in a sparse array')
+          assertJsonValue(value[i], jsonPath(path, i), ancestors)
         }
       } else {
         const proto = Object.getPrototypeOf(value)
         if (proto !== Object.prototype && proto !== null) throw new SessionValueError(path, describe(value))
         if (Object.getOwnPropertySymbols(value).length > 0) throw new SessionValueError(path, 'has symbol keys')
         for (const key of Object.keys(value)) {
-          assertJsonValue((value as Record<string, unknown>)[key], formatPath(path, key), ancestors)
+          assertJsonValue((value as Record<string, unknown>)[key], jsonPath(path, key), ancestors)
         }
       }
       ancestors.pop()
@@ -69,4 +70,3 @@ export function assertJsonValue(value: unknown, path: string, ancestors: object[
   }
 }
 
-export { formatPath as jsonPath }

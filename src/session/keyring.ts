@@ -1,4 +1,4 @@
-import { base64url } from 'jose'
+import { base64url, type CompactJWSHeaderParameters } from 'jose'
 
 /** One configured secret, imported once for HMAC-SHA-256. */
 export interface SessionKey {
@@ -9,10 +9,15 @@ export interface SessionKey {
   readonly current: boolean
 }
 
+/** A token named a key that is not configured (or none). */
+export class UnknownKeyError extends Error {}
+
 export interface Keyring {
   readonly signing: SessionKey
   /** Only configured keys: a token can never bring its own. */
   find(kid: unknown): SessionKey | undefined
+  /** For jose: the key a JWS header's `kid` names; throws UnknownKeyError for any other. */
+  readonly verificationKey: (header: CompactJWSHeaderParameters) => CryptoKey
 }
 
 const HMAC = { name: 'HMAC', hash: 'SHA-256' } as const
@@ -28,11 +33,17 @@ async function importSecret(secret: Uint8Array<ArrayBuffer>, current: boolean): 
 }
 
 async function importKeyring(secret: Uint8Array<ArrayBuffer>, fallbacks: readonly Uint8Array<ArrayBuffer>[]): Promise<Keyring> {
-  const keys = await Promise.all([importSecret(secret, true), ...fallbacks.map((s) => importSecret(s, false))])
-  const byKid = new Map(keys.map((k) => [k.kid, k]))
+  const [signing, ...others] = await Promise.all([importSecret(secret, true), ...fallbacks.map((s) => importSecret(s, false))])
+  const byKid = new Map([signing, ...others].map((k) => [k.kid, k]))
+  const find = (kid: unknown): SessionKey | undefined => (typeof kid === 'string' ? byKid.get(kid) : undefined)
   return {
-    signing: keys[0]!,
-    find: (kid) => (typeof kid === 'string' ? byKid.get(kid) : undefined),
+    signing,
+    find,
+    verificationKey: (header) => {
+      const found = find(header.kid)
+      if (found === undefined) throw new UnknownKeyError()
+      return found.key
+    },
   }
 }
 

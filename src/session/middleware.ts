@@ -1,115 +1,82 @@
-import type { Context, MiddlewareHandler } from 'hono'
-import { readSessionCookie, serializeCookieDeletion, serializeSessionCookie } from './cookie.ts'
-import { SessionTooLargeError } from './errors.ts'
-import { lazyKeyring, type Keyring } from './keyring.ts'
-import { resolveOptions, type ResolvedOptions, type SessionOptions } from './options.ts'
-import { sendSessionCookie, varyOnCookie } from './response-headers.ts'
-import { newSessionId, Session, sessionState, type SessionData, type SessionShape } from './session.ts'
-import { MAX_COOKIE_BYTES, signSessionToken, TokenCache, verifySessionToken, type SessionClaims, type VerifyResult } from './token.ts'
+import type { Context, Env, MiddlewareHandler } from 'hono'
+import { SessionMissingError } from './errors.ts'
+import { optionsFingerprint, resolveOptions, type SessionOptions } from './options.ts'
+import { Session, type SessionData, type SessionShape } from './session.ts'
+import { SessionInterface } from './session-interface.ts'
 
 /** The Hono environment the middleware provides: `c.var.session`. */
 export type SessionEnv<T extends SessionShape<T> = SessionData> = {
   Variables: { session: Session<T> }
 }
 
-type Verified = Extract<VerifyResult, { ok: true }>
+/**
+ * Options computed from the request's context, for runtimes whose configuration arrives with each
+ * request (Cloudflare Workers' `c.env`). Called on every request; the middleware is set up once per
+ * distinct result, with the same checks and errors as static options.
+ */
+export type SessionOptionsFactory<E extends Env = Env> = (c: Context<E>) => SessionOptions
+
+/** Configurations kept at once by a factory-configured middleware; more than this is a factory bug. */
+const MAX_CONFIGURATIONS = 8
+
+function interfaces<E extends Env>(options: SessionOptions | SessionOptionsFactory<E>): (c: Context<E>) => SessionInterface {
+  if (typeof options !== 'function') {
+    const single = new SessionInterface(resolveOptions(options))
+    return () => single
+  }
+  const byFingerprint = new Map<string, SessionInterface>()
+  let last: { options: SessionOptions; built: SessionInterface } | undefined
+  return (c) => {
+    const current = options(c)
+    if (current === last?.options) return last.built
+    const fingerprint = optionsFingerprint(current)
+    let built = byFingerprint.get(fingerprint)
+    if (built === undefined) {
+      built = new SessionInterface(resolveOptions(current))
+      if (byFingerprint.size === MAX_CONFIGURATIONS) byFingerprint.delete(byFingerprint.keys().next().value ?? '')
+      byFingerprint.set(fingerprint, built)
+    }
+    last = { options: current, built }
+    return built
+  }
+}
 
 /**
- * Loads the visitor's session from its signed cookie before the handler runs, and after it
- * writes what is needed: a reissued token, a deletion, or nothing.
+ * Loads the visitor's session from its cookie before the handler runs (`c.var.session`, or
+ * `getSession(c)`), and after it writes what is needed: a reissued token, a deletion, or nothing.
  *
  * Changes are saved with whatever response the handler returns, error statuses included. When the
  * handler throws, its changes are discarded and no cookie is sent: the browser keeps its previous one.
  *
- * Throws SessionConfigError at once for bad options.
+ * Throws SessionConfigError at once for bad options; options from a factory are checked on the first
+ * request that produces them.
+ *
+ * @example
+ * ```ts
+ * const app = new Hono<SessionEnv<{ username?: string }>>()
+ * app.use(session({ secret: process.env.SESSION_SECRET }))
+ * app.get('/', (c) => c.text(`Hello ${c.var.session.get('username') ?? 'stranger'}`))
+ * ```
  */
-export function session<T extends SessionShape<T> = SessionData>(options: SessionOptions): MiddlewareHandler<SessionEnv<T>> {
-  const config = resolveOptions(options)
-  const keyring = lazyKeyring(config.secret, config.fallbackSecrets)
-  const cache = config.tokenCacheSize > 0 ? new TokenCache(config.tokenCacheSize) : undefined
-
+export function session<T extends SessionShape<T> = SessionData, E extends Env = Env>(
+  options: SessionOptions | SessionOptionsFactory<E & SessionEnv<T>>,
+): MiddlewareHandler<E & SessionEnv<T>> {
+  const interfaceFor = interfaces(options)
   return async function sessionMiddleware(c, next) {
-    const keys = await keyring()
-    // One instant for the whole request: the token's iat, and any start time regenerate() sets.
-    const now = Math.floor(config.clock() / 1000)
-    const token = readSessionCookie(c, config.cookie.name)
-    let verified: Verified | undefined
-    if (token !== undefined) {
-      const result = await verifySessionToken(token, keys, {
-        audience: config.cookie.name,
-        now,
-        idleTimeout: config.idleTimeout,
-        absoluteTimeout: config.absoluteTimeout,
-        clockTolerance: config.clockTolerance,
-      }, cache)
-      if (result.ok) verified = result
-      else config.onInvalid?.(result.reason, c)
-    }
-    const claims = verified?.claims
-    const current = new Session<T>(
-      {
-        data: claims?.data,
-        id: claims?.sid ?? newSessionId(),
-        start: claims?.start ?? now,
-        permanent: claims?.permanent === true,
-      },
-      now,
-    )
-    c.set('session', current)
-
+    const sessions = interfaceFor(c)
+    const opened = await sessions.open<T>(c)
+    c.set('session', opened.session)
     await next()
-    await save(c, current, { config, keys, cache, now, hadCookie: token !== undefined, verified })
+    await sessions.save(c, opened)
   }
 }
 
-interface SaveContext {
-  config: ResolvedOptions
-  keys: Keyring
-  cache: TokenCache | undefined
-  /** When the request arrived, in seconds: the new token's iat. */
-  now: number
-  hadCookie: boolean
-  verified: Verified | undefined
-}
-
-async function save<T extends SessionShape<T>>(c: Context, current: Session<T>, ctx: SaveContext): Promise<void> {
-  const { config, keys, now, verified } = ctx
-  const state = sessionState(current)
-
-  if (c.error !== undefined) {
-    if (state.accessed) varyOnCookie(c)
-    return
-  }
-  if (state.size === 0) {
-    // Deletes a cookie that was emptied, and one that was refused (expired, tampered), so it stops coming back.
-    if (ctx.hadCookie) sendSessionCookie(c, serializeCookieDeletion(config.cookie))
-    else if (state.accessed) varyOnCookie(c)
-    return
-  }
-  const due =
-    verified === undefined ||
-    config.refreshEachRequest ||
-    !verified.key.current ||
-    now - verified.claims.iat >= config.idleTimeout / 2 ||
-    state.changed()
-  if (!due) {
-    if (state.accessed) varyOnCookie(c)
-    return
-  }
-
-  const claims: SessionClaims = {
-    iat: now,
-    exp: Math.min(now + config.idleTimeout, state.start + config.absoluteTimeout),
-    aud: config.cookie.name,
-    sid: state.id,
-    start: state.start,
-    ...(state.permanent ? { permanent: true as const } : {}),
-    data: state.data(),
-  }
-  const token = await signSessionToken(claims, keys.signing, ctx.cache)
-  // Chromium drops a cookie whose name + value exceed 4096 bytes without a word and keeps the old one.
-  const size = config.cookie.name.length + token.length
-  if (size > MAX_COOKIE_BYTES) throw new SessionTooLargeError(size, MAX_COOKIE_BYTES)
-  const maxAge = state.permanent ? claims.exp - now : undefined
-  sendSessionCookie(c, serializeSessionCookie(config.cookie, token, maxAge))
+/**
+ * The request's session, like `c.var.session`, but a route the middleware does not cover gets a
+ * SessionMissingError that says so, instead of a TypeError from `undefined`.
+ */
+export function getSession<T extends SessionShape<T> = SessionData>(c: Context<SessionEnv<T>>): Session<T> {
+  const current = c.get('session')
+  if (!(current instanceof Session)) throw new SessionMissingError(`${c.req.method} ${c.req.path}`)
+  return current
 }

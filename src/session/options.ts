@@ -1,28 +1,13 @@
 import type { Context } from 'hono'
+import { resolveCookie, type SessionCookie, type SessionCookieOptions } from './cookie.ts'
 import { SessionConfigError, type InvalidSessionReason } from './errors.ts'
 
-/** A secret as text (used as its UTF-8 bytes) or as raw bytes. */
+/** A secret as text (used as its UTF-8 bytes) or as raw bytes. At least 32 bytes. */
 export type Secret = string | Uint8Array
 
-export type SameSite = 'Strict' | 'Lax' | 'None'
-
-export interface SessionCookieOptions {
-  /** Cookie name; `__Host-` and `__Secure-` prefixes are checked. Default `session`. */
-  name?: string
-  /** Default true: scripts cannot read the cookie. */
-  httpOnly?: boolean
-  /** Default true: the cookie is only sent over HTTPS (browsers treat http://localhost as secure). */
-  secure?: boolean
-  /** Default `Lax`. `None` requires `secure`. */
-  sameSite?: SameSite
-  /** Default `/`. */
-  path?: string
-  /** Default: none, a host-only cookie. */
-  domain?: string
-}
-
+/** The options of `session()`. Every one is checked when the middleware is built. */
 export interface SessionOptions {
-  /** Signs every new token. At least 32 bytes. */
+  /** Signs every new token. At least 32 bytes; make one with `npx hono-jwt-session secret`. */
   secret: Secret
   /** Older secrets, still accepted for verification; tokens they signed are reissued with `secret`. */
   fallbackSecrets?: readonly Secret[]
@@ -40,7 +25,14 @@ export interface SessionOptions {
    * issuer's). Expiry is always exact. Default 5.
    */
   clockTolerance?: number
+  /** The cookie's name and attributes. */
   cookie?: SessionCookieOptions
+  /**
+   * Who the tokens are for, in their `aud` claim: a token made for another audience is refused. Default: the
+   * cookie's name. Give each application its own, so two apps that share a secret cannot accept each other's
+   * sessions (better still, never share a secret).
+   */
+  audience?: string
   /**
    * How many tokens this process remembers as already verified or signed, so a session seen again
    * skips the HMAC (its times are still checked on every request). 0 turns it off. Default 5000.
@@ -52,39 +44,24 @@ export interface SessionOptions {
   clock?: () => number
 }
 
-export interface ResolvedCookie {
-  name: string
-  httpOnly: boolean
-  secure: boolean
-  sameSite: SameSite
-  path: string
-  domain: string | undefined
-}
-
+/** The options after every check: what the middleware runs on. */
 export interface ResolvedOptions {
-  secret: Uint8Array<ArrayBuffer>
-  fallbackSecrets: Uint8Array<ArrayBuffer>[]
-  idleTimeout: number
-  absoluteTimeout: number
-  refreshEachRequest: boolean
-  clockTolerance: number
-  tokenCacheSize: number
-  cookie: ResolvedCookie
-  onInvalid: ((reason: InvalidSessionReason, c: Context) => void) | undefined
-  clock: () => number
+  readonly secret: Uint8Array<ArrayBuffer>
+  readonly fallbackSecrets: readonly Uint8Array<ArrayBuffer>[]
+  readonly idleTimeout: number
+  readonly absoluteTimeout: number
+  readonly refreshEachRequest: boolean
+  readonly clockTolerance: number
+  readonly cookie: SessionCookie
+  readonly audience: string
+  readonly tokenCacheSize: number
+  readonly onInvalid: ((reason: InvalidSessionReason, c: Context) => void) | undefined
+  readonly clock: () => number
 }
 
 const MIN_SECRET_BYTES = 32
 /** Browsers cap cookie lifetimes at 400 days (RFC 6265bis). */
 const MAX_LIFETIME_SECONDS = 400 * 24 * 60 * 60
-const DEFAULT_IDLE_TIMEOUT = 30 * 60
-const DEFAULT_ABSOLUTE_TIMEOUT = 12 * 60 * 60
-const MAX_CLOCK_TOLERANCE = 300
-
-// RFC 6265 token: the characters a cookie name may hold.
-const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
-// Characters that would let an attribute value break out of its attribute.
-const ATTRIBUTE_VALUE = /^[\x21-\x3a\x3c-\x7e]+$/
 const textEncoder = new TextEncoder()
 
 function secretBytes(value: unknown, option: string): Uint8Array<ArrayBuffer> {
@@ -102,16 +79,24 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.byteLength === b.byteLength && a.every((byte, i) => byte === b[i])
 }
 
-function seconds(value: unknown, option: string, fallback: number): number {
+interface Range {
+  min: number
+  max: number
+  /** How the range reads in an error message. */
+  describe: string
+}
+
+function wholeNumber(value: unknown, option: string, fallback: number, { min, max, describe }: Range): number {
   if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    throw new SessionConfigError(option, `must be a whole number of seconds above 0, got ${String(value)}`)
-  }
-  if (value > MAX_LIFETIME_SECONDS) {
-    throw new SessionConfigError(option, `must be at most 400 days (${MAX_LIFETIME_SECONDS} seconds), got ${value}`)
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new SessionConfigError(option, `must be ${describe}, got ${String(value)}`)
   }
   return value
 }
+
+const LIFETIME: Range = { min: 1, max: MAX_LIFETIME_SECONDS, describe: `a whole number of seconds from 1 to 400 days (${MAX_LIFETIME_SECONDS})` }
+const CLOCK_TOLERANCE: Range = { min: 0, max: 300, describe: 'a whole number of seconds from 0 to 300' }
+const CACHE_SIZE: Range = { min: 0, max: 1_000_000, describe: 'a whole number from 0 to 1000000' }
 
 function boolean(value: unknown, option: string, fallback: boolean): boolean {
   if (value === undefined) return fallback
@@ -119,48 +104,9 @@ function boolean(value: unknown, option: string, fallback: boolean): boolean {
   return value
 }
 
-function attribute(value: unknown, option: string): string | undefined {
-  if (value === undefined) return undefined
-  if (typeof value !== 'string' || !ATTRIBUTE_VALUE.test(value)) {
-    throw new SessionConfigError(option, 'must be a non-empty string of printable ASCII without ";" or spaces')
-  }
+function optionalFunction<F>(value: F | undefined, option: string, what: string): F | undefined {
+  if (value !== undefined && typeof value !== 'function') throw new SessionConfigError(option, `must be ${what}`)
   return value
-}
-
-function resolveCookie(options: SessionCookieOptions | undefined): ResolvedCookie {
-  if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    throw new SessionConfigError('cookie', 'must be an object')
-  }
-  const name = options?.name ?? 'session'
-  if (typeof name !== 'string' || !COOKIE_NAME.test(name)) {
-    throw new SessionConfigError('cookie.name', 'must be a non-empty cookie name (letters, digits and !#$%&\'*+-.^_`|~)')
-  }
-  const sameSite = options?.sameSite ?? 'Lax'
-  if (sameSite !== 'Strict' && sameSite !== 'Lax' && sameSite !== 'None') {
-    throw new SessionConfigError('cookie.sameSite', `must be "Strict", "Lax" or "None", got ${String(sameSite)}`)
-  }
-  const cookie: ResolvedCookie = {
-    name,
-    httpOnly: boolean(options?.httpOnly, 'cookie.httpOnly', true),
-    secure: boolean(options?.secure, 'cookie.secure', true),
-    sameSite,
-    path: attribute(options?.path, 'cookie.path') ?? '/',
-    domain: attribute(options?.domain, 'cookie.domain'),
-  }
-  if (!cookie.path.startsWith('/')) throw new SessionConfigError('cookie.path', 'must start with "/"')
-  if (sameSite === 'None' && !cookie.secure) {
-    throw new SessionConfigError('cookie.sameSite', '"None" requires cookie.secure: browsers refuse SameSite=None cookies without Secure')
-  }
-  // Browsers silently drop prefixed cookies that break these rules, so catch them here.
-  if (name.startsWith('__Secure-') && !cookie.secure) {
-    throw new SessionConfigError('cookie.secure', `must be true for a cookie named "${name}" (the __Secure- prefix)`)
-  }
-  if (name.startsWith('__Host-')) {
-    if (!cookie.secure) throw new SessionConfigError('cookie.secure', `must be true for a cookie named "${name}" (the __Host- prefix)`)
-    if (cookie.domain !== undefined) throw new SessionConfigError('cookie.domain', `must not be set for a cookie named "${name}" (the __Host- prefix)`)
-    if (cookie.path !== '/') throw new SessionConfigError('cookie.path', `must be "/" for a cookie named "${name}" (the __Host- prefix)`)
-  }
-  return cookie
 }
 
 /** Checks every option once, when the middleware is built, so a mistake stops the process at start-up. */
@@ -182,26 +128,14 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     }
   })
 
-  const idleTimeout = seconds(options.idleTimeout, 'idleTimeout', DEFAULT_IDLE_TIMEOUT)
-  const absoluteTimeout = seconds(options.absoluteTimeout, 'absoluteTimeout', DEFAULT_ABSOLUTE_TIMEOUT)
+  const idleTimeout = wholeNumber(options.idleTimeout, 'idleTimeout', 30 * 60, LIFETIME)
+  const absoluteTimeout = wholeNumber(options.absoluteTimeout, 'absoluteTimeout', 12 * 60 * 60, LIFETIME)
   if (idleTimeout > absoluteTimeout) {
     throw new SessionConfigError('idleTimeout', `(${idleTimeout}s) must not exceed absoluteTimeout (${absoluteTimeout}s)`)
   }
-
-  const clockTolerance = options.clockTolerance ?? 5
-  if (typeof clockTolerance !== 'number' || !Number.isSafeInteger(clockTolerance) || clockTolerance < 0 || clockTolerance > MAX_CLOCK_TOLERANCE) {
-    throw new SessionConfigError('clockTolerance', `must be a whole number of seconds from 0 to ${MAX_CLOCK_TOLERANCE}, got ${String(clockTolerance)}`)
-  }
-  const tokenCacheSize = options.tokenCacheSize ?? 5000
-  if (typeof tokenCacheSize !== 'number' || !Number.isSafeInteger(tokenCacheSize) || tokenCacheSize < 0 || tokenCacheSize > 1_000_000) {
-    throw new SessionConfigError('tokenCacheSize', `must be a whole number from 0 to 1000000, got ${String(tokenCacheSize)}`)
-  }
-  if (options.onInvalid !== undefined && typeof options.onInvalid !== 'function') {
-    throw new SessionConfigError('onInvalid', 'must be a function')
-  }
-  if (options.clock !== undefined && typeof options.clock !== 'function') {
-    throw new SessionConfigError('clock', 'must be a function returning milliseconds since the epoch')
-  }
+  const cookie = resolveCookie(options.cookie)
+  const audience = options.audience ?? cookie.name
+  if (typeof audience !== 'string' || audience === '') throw new SessionConfigError('audience', 'must be a non-empty string')
 
   return {
     secret,
@@ -209,10 +143,35 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     idleTimeout,
     absoluteTimeout,
     refreshEachRequest: boolean(options.refreshEachRequest, 'refreshEachRequest', true),
-    clockTolerance,
-    tokenCacheSize,
-    cookie: resolveCookie(options.cookie),
-    onInvalid: options.onInvalid,
-    clock: options.clock ?? Date.now,
+    clockTolerance: wholeNumber(options.clockTolerance, 'clockTolerance', 5, CLOCK_TOLERANCE),
+    cookie,
+    audience,
+    tokenCacheSize: wholeNumber(options.tokenCacheSize, 'tokenCacheSize', 5000, CACHE_SIZE),
+    onInvalid: optionalFunction(options.onInvalid, 'onInvalid', 'a function'),
+    clock: optionalFunction(options.clock, 'clock', 'a function returning milliseconds since the epoch') ?? Date.now,
   }
+}
+
+const identities = new WeakMap<object, number>()
+let nextIdentity = 0
+
+function identity(value: object): number {
+  let id = identities.get(value)
+  if (id === undefined) identities.set(value, (id = nextIdentity++))
+  return id
+}
+
+/**
+ * A text that two option objects share exactly when they configure the same middleware: secrets by
+ * their bytes, functions and other objects (a clock, a store) by identity, everything else by value.
+ */
+export function optionsFingerprint(options: SessionOptions): string {
+  return JSON.stringify(options, (_key, value: unknown) => {
+    if (typeof value === 'function') return `function#${identity(value)}`
+    if (value instanceof Uint8Array) return `bytes:${value.join(',')}`
+    if (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype) {
+      return `object#${identity(value)}`
+    }
+    return value
+  })
 }

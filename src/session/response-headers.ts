@@ -21,20 +21,35 @@ function editHeaders(c: Context, edit: (headers: Headers) => void): void {
   }
 }
 
-function addVaryCookie(headers: Headers): void {
+/** `private` joins the handler's own directives (a max-age stays); `public` would contradict it and goes. */
+function makePrivate(headers: Headers): void {
+  const current = headers.get('Cache-Control')
+  if (current === null) return headers.set('Cache-Control', 'private')
+  const directives = current.split(',').map((d) => d.trim()).filter((d) => d !== '' && d.toLowerCase() !== 'public')
+  if (directives.some((d) => d.toLowerCase() === 'private' || d.toLowerCase() === 'no-store')) return
+  headers.set('Cache-Control', ['private', ...directives].join(', '))
+}
+
+function varyCookie(headers: Headers): void {
   if (!hasToken(headers.get('Vary'), 'cookie')) headers.append('Vary', 'Cookie')
 }
 
-/** Marks the response as depending on the Cookie header, for every cache on the way. */
-export function varyOnCookie(c: Context): void {
-  editHeaders(c, addVaryCookie)
+/**
+ * The response depends on who asked: every cache on the way must key it by the Cookie header, and no
+ * shared cache may keep it (a page showing a user's name, an error page included).
+ */
+export function markPersonal(c: Context): void {
+  editHeaders(c, (headers) => {
+    varyCookie(headers)
+    makePrivate(headers)
+  })
 }
 
-/** Sends the session cookie; no shared cache may keep a response that carries one. */
+/** Sends the session cookie; no cache at all may keep a response that carries one. */
 export function sendSessionCookie(c: Context, setCookie: string): void {
   editHeaders(c, (headers) => {
     headers.append('Set-Cookie', setCookie)
     headers.set('Cache-Control', 'private, no-store')
-    addVaryCookie(headers)
+    varyCookie(headers)
   })
 }

@@ -1,16 +1,22 @@
 import { base64url } from 'jose'
 import { SessionValueError } from './errors.ts'
+import { FLASH_KEY, flashMessage, flashMessages, type FlashCategory, type FlashMessage } from './flash.ts'
 import { assertJsonValue, jsonPath, type JsonCompatible, type JsonObject, type JsonValue } from './json.ts'
 
 /** The default session shape: any string key, any JSON value. */
 export type SessionData = { [key: string]: JsonValue }
 
 /**
- * The constraint on an app's own session type: every property must hold a JSON value.
- * `interface AppSession { username?: string; cart?: CartItem[] }` satisfies it.
+ * The constraint on an app's own session type: every property must hold a JSON value, and `_flashes`,
+ * where flash messages live, is theirs. `interface AppSession { username?: string; cart?: CartItem[] }`
+ * satisfies it.
  */
 export type SessionShape<T> = {
-  [K in keyof T]: K extends string ? JsonCompatible<Exclude<T[K], undefined>> | undefined : never
+  [K in keyof T]: K extends typeof FLASH_KEY
+    ? FlashMessage[] | undefined
+    : K extends string
+      ? JsonCompatible<Exclude<T[K], undefined>> | undefined
+      : never
 }
 
 type Key<T> = keyof T & string
@@ -19,11 +25,11 @@ type Value<T, K extends keyof T> = Exclude<T[K], undefined>
 /** What the middleware knows about a session before the handler runs. */
 export interface SessionInit {
   /** Values from a verified token, or undefined for a new session. */
-  data: JsonObject | undefined
-  id: string
+  readonly data: JsonObject | undefined
+  readonly id: string
   /** Seconds since the epoch. */
-  start: number
-  permanent: boolean
+  readonly start: number
+  readonly permanent: boolean
 }
 
 /** What the middleware needs from a session after the handler ran. */
@@ -93,7 +99,8 @@ export class Session<T extends SessionShape<T> = SessionData> {
   get(key: string, defaultValue?: unknown): unknown {
     // Stored values are never undefined (set() refuses it), so undefined means "absent".
     const value = this.#data.get(key)
-    this.#read(typeof value === 'object' && value !== null)
+    if (typeof value === 'object' && value !== null) this.#lend()
+    else this.#touch()
     return value === undefined ? defaultValue : value
   }
 
@@ -103,7 +110,7 @@ export class Session<T extends SessionShape<T> = SessionData> {
     assertJsonValue(value, jsonPath('session', key))
     this.#accessed = true
     if (typeof value === 'object' || this.#data.get(key) !== value) {
-      this.#data.set(key, value as JsonValue)
+      this.#data.set(key, value)
       this.#changed = true
     }
     return this
@@ -111,7 +118,7 @@ export class Session<T extends SessionShape<T> = SessionData> {
 
   /** Whether `key` is stored (Flask's `key in session`). */
   has(key: Key<T>): boolean {
-    this.#read(false)
+    this.#touch()
     return this.#data.has(key)
   }
 
@@ -120,7 +127,7 @@ export class Session<T extends SessionShape<T> = SessionData> {
   pop<K extends Key<T>>(key: K, defaultValue: Value<T, K>): Value<T, K>
   pop<K extends Key<T>, D>(key: K, defaultValue: D): Value<T, K> | D
   pop(key: string, defaultValue?: unknown): unknown {
-    this.#read(true)
+    this.#lend()
     if (!this.#data.has(key)) return defaultValue
     const value = this.#data.get(key)
     this.#data.delete(key)
@@ -130,7 +137,7 @@ export class Session<T extends SessionShape<T> = SessionData> {
 
   /** Removes `key`; true when it was there. */
   delete(key: Key<T>): boolean {
-    this.#read(false)
+    this.#touch()
     const deleted = this.#data.delete(key)
     if (deleted) this.#changed = true
     return deleted
@@ -138,7 +145,7 @@ export class Session<T extends SessionShape<T> = SessionData> {
 
   /** The value under `key`, first storing `defaultValue` there when there is none. */
   setdefault<K extends Key<T>>(key: K, defaultValue: Value<T, K>): Value<T, K> {
-    this.#read(true)
+    this.#lend()
     if (!this.#data.has(key)) this.set(key, defaultValue)
     return this.#data.get(key) as Value<T, K>
   }
@@ -163,18 +170,37 @@ export class Session<T extends SessionShape<T> = SessionData> {
     this.#renew()
   }
 
+  /** Queues a one-time message for the next page that shows messages (Flask's `flash()`). */
+  flash(message: string, category: FlashCategory = 'info'): void {
+    const queued = flashMessages(this.#data.get(FLASH_KEY))
+    queued.push(flashMessage(message, category))
+    this.#accessed = true
+    this.#data.set(FLASH_KEY, queued.map(({ category, message }) => ({ category, message })))
+    this.#changed = true
+  }
+
+  /** The queued messages, removed so each is shown once (Flask's `get_flashed_messages()`). */
+  takeFlashes(): FlashMessage[] {
+    this.#touch()
+    const stored = this.#data.get(FLASH_KEY)
+    if (stored === undefined) return []
+    this.#data.delete(FLASH_KEY)
+    this.#changed = true
+    return flashMessages(stored)
+  }
+
   keys(): IterableIterator<Key<T>> {
-    this.#read(false)
+    this.#touch()
     return this.#data.keys() as IterableIterator<Key<T>>
   }
 
   values(): IterableIterator<Value<T, Key<T>>> {
-    this.#read(true)
+    this.#lend()
     return this.#data.values() as IterableIterator<Value<T, Key<T>>>
   }
 
   entries(): IterableIterator<[Key<T>, Value<T, Key<T>>]> {
-    this.#read(true)
+    this.#lend()
     return this.#data.entries() as IterableIterator<[Key<T>, Value<T, Key<T>>]>
   }
 
@@ -183,13 +209,13 @@ export class Session<T extends SessionShape<T> = SessionData> {
   }
 
   get size(): number {
-    this.#read(false)
+    this.#touch()
     return this.#data.size
   }
 
   /** True: a persistent cookie (Max-Age = the token's remaining lifetime). False (default): a browser-session cookie. The token expires either way. */
   get permanent(): boolean {
-    this.#read(false)
+    this.#touch()
     return this.#permanent
   }
 
@@ -204,13 +230,13 @@ export class Session<T extends SessionShape<T> = SessionData> {
 
   /** The session id: random, stable across requests, new after `regenerate()` and `clear()`. */
   get id(): string {
-    this.#read(false)
+    this.#touch()
     return this.#id
   }
 
   /** True when the request carried no valid session. */
   get isNew(): boolean {
-    this.#read(false)
+    this.#touch()
     return !this.#loaded
   }
 
@@ -219,11 +245,19 @@ export class Session<T extends SessionShape<T> = SessionData> {
     return this.#isChanged()
   }
 
-  #read(handsOutReferences: boolean): void {
+  /** The response now depends on the session: the middleware will say so to caches (Vary: Cookie). */
+  #touch(): void {
     this.#accessed = true
-    // A handler may change a stored object in place (cart.push(item)); remember what was loaded so
-    // the change is found when the session is saved (Flask loses it).
-    if (handsOutReferences && this.#loaded && this.#snapshot === undefined) this.#snapshot = this.#json()
+  }
+
+  /**
+   * As #touch, and a stored object may leave this object by reference and be changed in place
+   * (cart.push(item)): remember what was loaded so the change is found when the session is saved
+   * (Flask loses it).
+   */
+  #lend(): void {
+    this.#accessed = true
+    if (this.#loaded && this.#snapshot === undefined) this.#snapshot = this.#json()
   }
 
   #renew(): void {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { Session, SessionValueError, type SessionData } from '../../src/session/index.ts'
+import { Session, SessionValueError, type SessionData } from 'hono-jwt-session'
 import { sessionState } from '../../src/session/session.ts'
 
 function fresh(data?: SessionData) {

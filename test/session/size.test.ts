@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { SessionTooLargeError } from '../../src/session/index.ts'
+import { SessionTooLargeError } from 'hono-jwt-session'
 import { Jar, sessionSetCookie, testApp, visit } from '../helpers.ts'
 
 /** Stores a string of `length` characters and reports what happened to the cookie. */

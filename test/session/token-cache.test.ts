@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, spyOn, test } from 'bun:test'
-import { Lru } from '../../src/session/lru.ts'
+import { GenerationalCache } from '../../src/session/token/generational-cache.ts'
 import { claimsOf, Jar, OTHER_SECRET, testApp, visit } from '../helpers.ts'
 
 /** Counts HMAC operations (jose signs and verifies HS256 through crypto.subtle). */
@@ -129,9 +129,9 @@ describe('the token cache', () => {
   })
 })
 
-describe('Lru', () => {
+describe('GenerationalCache', () => {
   test('keeps what was used recently, drops what was not, never holds more than its capacity', () => {
-    const lru = new Lru<number>(4)
+    const lru = new GenerationalCache<number>(4)
     lru.set('a', 1)
     lru.set('b', 2)
     expect(lru.get('a')).toBe(1) // used again: kept into the next generation
@@ -148,7 +148,7 @@ describe('Lru', () => {
   })
 
   test('capacity 0 stores nothing', () => {
-    const lru = new Lru<number>(0)
+    const lru = new GenerationalCache<number>(0)
     lru.set('a', 1)
     expect(lru.get('a')).toBeUndefined()
     expect(lru.size).toBe(0)

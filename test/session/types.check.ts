@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { session, type SessionEnv } from '../../src/session/index.ts'
+import { session, type SessionEnv } from 'hono-jwt-session'
 interface CartItem { productId: string; quantity: number }
 interface AppSession { username?: string; userId?: number; cart?: CartItem[] }
 const app = new Hono<SessionEnv<AppSession>>()

@@ -1,7 +1,7 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import { SessionTooLargeError } from '../../session/index.ts'
+import { SessionTooLargeError } from 'hono-jwt-session'
 import type { AppEnv } from '../env.ts'
 import { CartError } from '../shop/cart.ts'
 import { errorPage } from '../views/pages.ts'

@@ -1,5 +1,4 @@
 import { Hono } from 'hono'
-import { flash } from '../../session/index.ts'
 import type { UserStore } from '../auth/users.ts'
 import type { AppEnv } from '../env.ts'
 import { sayFarewell } from '../farewell.ts'
@@ -36,7 +35,7 @@ export function pageRoutes({ users, demoHint, now, secureCookies }: PageDeps) {
         return renderPage(c, 'Log in', page, 401)
       }
       logIn(c.var.session, user)
-      flash(c.var.session, `Logged in as ${user.name}.`, 'success')
+      c.var.session.flash(`Logged in as ${user.name}.`, 'success')
       return c.redirect('/', 303)
     })
     .post('/logout', (c) => {
@@ -56,7 +55,7 @@ export function pageRoutes({ users, demoHint, now, secureCookies }: PageDeps) {
       const product = checkProduct(form.productId)
       const quantity = checkQuantity(formNumber(form.quantity) ?? 1, { allowZero: false })
       writeCart(c.var.session, addToCart(readCart(c.var.session), product, quantity))
-      flash(c.var.session, `Added ${quantity} × ${product.name} to your cart.`, 'success')
+      c.var.session.flash(`Added ${quantity} × ${product.name} to your cart.`, 'success')
       return c.redirect('/cart', 303)
     })
     .post('/cart/items/:productId', async (c) => {
@@ -74,12 +73,12 @@ export function pageRoutes({ users, demoHint, now, secureCookies }: PageDeps) {
     .post('/cart/checkout', async (c) => {
       const user = await currentUser(c, users)
       if (user === undefined) {
-        flash(c.var.session, 'Log in to check out; your cart is kept.', 'info')
+        c.var.session.flash('Log in to check out; your cart is kept.', 'info')
         return c.redirect('/login', 303)
       }
       const order = placeOrder(user, readCart(c.var.session), now())
       writeCart(c.var.session, [])
-      flash(c.var.session, `Thank you! Order ${order.id} is placed: ${order.itemCount} items, ${formatPrice(order.total)}.`, 'success')
+      c.var.session.flash(`Thank you! Order ${order.id} is placed: ${order.itemCount} items, ${formatPrice(order.total)}.`, 'success')
       return c.redirect('/', 303)
     })
 }

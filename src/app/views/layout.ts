@@ -1,6 +1,6 @@
 import { html } from 'hono/html'
 import type { HtmlEscapedString } from 'hono/utils/html'
-import type { FlashMessage } from '../../session/index.ts'
+import type { FlashMessage } from 'hono-jwt-session'
 
 export type Html = HtmlEscapedString | Promise<HtmlEscapedString>
 

@@ -1,5 +1,4 @@
 import type { Context } from 'hono'
-import { takeFlashes } from '../../session/index.ts'
 import type { AppEnv } from '../env.ts'
 import { takeFarewell } from '../farewell.ts'
 import { viewCart } from '../shop/cart.ts'
@@ -14,7 +13,7 @@ export function renderPage(c: Context<AppEnv>, title: string, content: Html, sta
     // Display only: authorization (checkout, /api/me) looks the user up in the store.
     userName: s.has('userId') ? s.get('username') : undefined,
     cartCount: viewCart(readCart(s)).itemCount,
-    flashes: showFlashes ? [...takeFarewell(c), ...takeFlashes(s)] : [],
+    flashes: showFlashes ? [...takeFarewell(c), ...s.takeFlashes()] : [],
   }
   return c.html(layout(chrome, content), status)
 }

@@ -1,11 +1,11 @@
 /**
- * A bounded cache that keeps recently used entries: two generations of at most capacity/2 entries
+ * A bounded map that keeps what was used recently: two generations of at most capacity/2 entries
  * each. New and re-used entries go into the young one; when it is full it becomes the old one and the
  * previous old one is dropped whole. Nothing is ever deleted one by one, which matters: a Map that
  * deletes entries leaves holes its iterator has to skip, and an LRU built on delete-and-reinsert
  * spent more time skipping them than the HMAC it saved.
  */
-export class Lru<V> {
+export class GenerationalCache<V> {
   #young = new Map<string, V>()
   #old = new Map<string, V>()
   readonly #generation: number

@@ -1,0 +1,156 @@
+import type { Context } from 'hono'
+import { readSessionCookies, serializeCookieDeletion, serializeSessionCookie } from './cookie.ts'
+import { lazyKeyring, type Keyring } from './keyring.ts'
+import type { JsonObject } from './json.ts'
+import type { ResolvedOptions } from './options.ts'
+import { markPersonal, sendSessionCookie } from './response-headers.ts'
+import { newSessionId, Session, sessionState, type SessionShape } from './session.ts'
+import { TokenCache } from './token/cache.ts'
+import type { ClaimRules, SessionClaims } from './token/claims.ts'
+import { signSessionToken, verifySessionToken, type VerifyResult } from './token/jws.ts'
+
+type Verified = Extract<VerifyResult, { ok: true }>
+
+/** A session as the request brought it, with what saving it needs to know. */
+export interface OpenedSession<T extends SessionShape<T>> {
+  readonly session: Session<T>
+  /** When the request arrived, in seconds: the new token's iat, and any start time regenerate() sets. */
+  readonly now: number
+  /** The valid token the session came from, if any. */
+  readonly verified: Verified | undefined
+  /** Whether the request sent any cookie of the session's name, valid or not. */
+  readonly hadCookie: boolean
+}
+
+/**
+ * Loads a session from the request's cookies and saves it into the response: the part of the
+ * middleware that knows about tokens and cookies (Flask's `SessionInterface`). One per configuration:
+ * it holds that configuration's keys and token cache.
+ */
+export class SessionInterface {
+  readonly #config: ResolvedOptions
+  readonly #keyring: () => Promise<Keyring>
+  readonly #cache: TokenCache | undefined
+
+  constructor(config: ResolvedOptions) {
+    this.#config = config
+    this.#keyring = lazyKeyring(config.secret, config.fallbackSecrets)
+    this.#cache = config.tokenCacheSize > 0 ? new TokenCache(config.tokenCacheSize) : undefined
+  }
+
+  /** The session cookie's name. */
+  get cookieName(): string {
+    return this.#config.cookie.name
+  }
+
+  /**
+   * Verifies each cookie sent under the session's name, in order, and opens the first valid one; any
+   * refused before it are reported to `onInvalid`. No valid one: a new, empty session.
+   */
+  async open<T extends SessionShape<T>>(c: Context): Promise<OpenedSession<T>> {
+    const config = this.#config
+    const keys = await this.#keyring()
+    // One instant for the whole request: the token's iat, and any start time regenerate() sets.
+    const now = Math.floor(config.clock() / 1000)
+    const sent = readSessionCookies(c.req.raw.headers.get('Cookie'), config.cookie.name)
+    for (let i = 0; i < sent.refused; i++) config.onInvalid?.('malformed', c)
+
+    let verified: Verified | undefined
+    if (sent.candidates.length > 0) {
+      const rules = this.#rules(now)
+      for (const token of sent.candidates) {
+        const result = await verifySessionToken(token, keys, rules, this.#cache)
+        if (result.ok) {
+          verified = result
+          break
+        }
+        config.onInvalid?.(result.reason, c)
+      }
+    }
+    const claims = verified?.claims
+    const session = new Session<T>(
+      { data: claims?.data, id: claims?.sid ?? newSessionId(), start: claims?.start ?? now, permanent: claims?.permanent === true },
+      now,
+    )
+    return { session, now, verified, hadCookie: sent.candidates.length + sent.refused > 0 }
+  }
+
+  /**
+   * Writes what the response needs after the handler: a reissued token, a deletion, or nothing.
+   * When the handler threw, nothing is written but the caching headers: its changes are discarded.
+   */
+  async save<T extends SessionShape<T>>(c: Context, opened: OpenedSession<T>): Promise<void> {
+    const config = this.#config
+    const { now, verified } = opened
+    const state = sessionState(opened.session)
+
+    if (c.error !== undefined) {
+      if (state.accessed) markPersonal(c)
+      return
+    }
+    if (state.size === 0) {
+      // Deletes a cookie that was emptied, and one that was refused (expired, tampered), so it stops
+      // coming back. A valid cookie is never deleted unless its session was emptied: when several were
+      // sent, a valid one was opened.
+      if (opened.hadCookie) sendSessionCookie(c, serializeCookieDeletion(config.cookie))
+      else if (state.accessed) markPersonal(c)
+      return
+    }
+    const due =
+      verified === undefined ||
+      config.refreshEachRequest ||
+      !verified.key.current ||
+      now - verified.claims.iat >= config.idleTimeout / 2 ||
+      state.changed()
+    if (!due) {
+      if (state.accessed) markPersonal(c)
+      return
+    }
+
+    const issued = await this.issue({ id: state.id, start: state.start, permanent: state.permanent, data: state.data() }, now)
+    sendSessionCookie(c, serializeSessionCookie(config.cookie, issued.token, issued.maxAge))
+  }
+
+  /** A token for this session at `now` (seconds), signed with the current key, and the cookie's Max-Age. */
+  async issue(session: IssuedSession, now: number): Promise<{ token: string; maxAge: number | undefined }> {
+    const config = this.#config
+    const claims: SessionClaims = {
+      iat: now,
+      exp: Math.min(now + config.idleTimeout, session.start + config.absoluteTimeout),
+      aud: config.audience,
+      sid: session.id,
+      start: session.start,
+      ...(session.permanent ? { permanent: true as const } : {}),
+      data: session.data,
+    }
+    const keys = await this.#keyring()
+    const token = await signSessionToken(claims, keys.signing, this.#cache)
+    return { token, maxAge: session.permanent ? claims.exp - now : undefined }
+  }
+
+  /** Verifies one token at `now` (seconds) as a request's cookie would be. */
+  async verify(token: string, now: number): Promise<VerifyResult> {
+    const keys = await this.#keyring()
+    return verifySessionToken(token, keys, this.#rules(now), this.#cache)
+  }
+
+  #rules(now: number): ClaimRules {
+    const config = this.#config
+    return {
+      audience: config.audience,
+      now,
+      idleTimeout: config.idleTimeout,
+      absoluteTimeout: config.absoluteTimeout,
+      clockTolerance: config.clockTolerance,
+    }
+  }
+}
+
+/** What a new token says about its session. */
+export interface IssuedSession {
+  readonly id: string
+  /** Seconds since the epoch. */
+  readonly start: number
+  readonly permanent: boolean
+  readonly data: JsonObject
+}
