@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import { session, type SessionOptions } from 'hono-jwt-session'
 import type { UserStore } from './auth/users.ts'
-import type { AppEnv } from './env.ts'
+import type { AppEnv, AppSession } from './env.ts'
 import { refuseCrossSiteForms } from './http/cross-site.ts'
 import { handleError, handleNotFound } from './http/errors.ts'
 import { apiRoutes } from './routes/api.ts'
@@ -13,7 +13,10 @@ import { tutorialRoutes } from './routes/tutorial.ts'
 export const MAX_BODY_BYTES = 16 * 1024
 
 export interface AppConfig {
+  /** The session's options; its cookie's `secure` comes from `secureCookies`. */
   session: SessionOptions
+  /** Whether every cookie the app sets (the session's and its own) is sent over HTTPS only. */
+  secureCookies: boolean
   users: UserStore
   /** Whether the login page mentions the demo account. */
   demoHint?: boolean
@@ -24,7 +27,7 @@ export function createApp(config: AppConfig) {
   const clock = config.session.clock ?? Date.now
   const now = () => new Date(clock())
   const app = new Hono<AppEnv>()
-  app.use(session(config.session))
+  app.use(session<AppSession>({ ...config.session, cookie: { ...config.session.cookie, secure: config.secureCookies } }))
   app.use(refuseCrossSiteForms())
   app.use(
     bodyLimit({
@@ -36,8 +39,7 @@ export function createApp(config: AppConfig) {
   )
   app.route('/test/session', tutorialRoutes)
   app.route('/api', apiRoutes({ users: config.users, now }))
-  const secureCookies = config.session.cookie?.secure ?? true
-  app.route('/', pageRoutes({ users: config.users, demoHint: config.demoHint ?? false, now, secureCookies }))
+  app.route('/', pageRoutes({ users: config.users, demoHint: config.demoHint ?? false, now, secureCookies: config.secureCookies }))
   app.notFound(handleNotFound)
   app.onError(handleError)
   return app

@@ -1,38 +1,9 @@
-import { base64url } from 'jose'
-import { SessionConfigError, type SessionOptions } from 'hono-jwt-session'
+import { generateSecret, SessionConfigError, type SessionOptions } from 'hono-jwt-session'
 import type { AppConfig } from './app.ts'
 import { DEMO_USER, MemoryUserStore } from './auth/users.ts'
 
 /** The process environment, as each runtime's entry file reads it. */
 export type Environment = Readonly<Record<string, string | undefined>>
-
-/** Every variable the app reads: entries that must list what they read (Deno's --allow-env, Workers' bindings) use this. */
-export const VARIABLES = [
-  'PORT',
-  'NODE_ENV',
-  'SESSION_SECRET',
-  'SESSION_SECRET_FALLBACKS',
-  'SESSION_IDLE_TIMEOUT',
-  'SESSION_ABSOLUTE_TIMEOUT',
-  'SESSION_COOKIE_SECURE',
-  'SESSION_COOKIE_NAME',
-  'DEMO_USER',
-] as const
-
-/** The app's variables, read one by one through `get` (Deno's environment, a Worker's bindings, ...). */
-export function pickEnvironment(get: (name: string) => unknown): Environment {
-  return Object.fromEntries(VARIABLES.map((name) => {
-    const value = get(name)
-    return [name, typeof value === 'string' ? value : undefined]
-  }))
-}
-
-export interface ServerConfig extends AppConfig {
-  port: number
-  production: boolean
-  /** Things the operator should know at start-up, e.g. that a random secret is in use. */
-  warnings: string[]
-}
 
 /** A setting in the environment is wrong; the process must not start. */
 export class ConfigError extends Error {
@@ -45,40 +16,79 @@ export class ConfigError extends Error {
   }
 }
 
-// Which environment variable sets each session option, so a bad value is reported by the name the operator typed.
-const VARIABLE_FOR_OPTION: Record<string, string> = {
-  secret: 'SESSION_SECRET',
-  fallbackSecrets: 'SESSION_SECRET_FALLBACKS',
-  idleTimeout: 'SESSION_IDLE_TIMEOUT',
-  absoluteTimeout: 'SESSION_ABSOLUTE_TIMEOUT',
-  'cookie.secure': 'SESSION_COOKIE_SECURE',
-  'cookie.name': 'SESSION_COOKIE_NAME',
-}
+/** Turns a variable's text (undefined when unset; never empty) into its value, or throws ConfigError. */
+type Reader<T> = (raw: string | undefined, name: string) => T
 
-function optional(env: Environment, name: string): string | undefined {
-  const value = env[name]
-  if (value === '') throw new ConfigError(name, 'is set but empty; unset it or give it a value')
-  return value
-}
+const text: Reader<string | undefined> = (raw) => raw
 
-function wholeNumber(env: Environment, name: string, min: number, max: number): number | undefined {
-  const raw = optional(env, name)
-  if (raw === undefined) return undefined
-  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got "${raw}"`)
+function wholeNumber(min: number, max: number): Reader<number | undefined> {
+  return (raw, name) => {
+    if (raw === undefined) return undefined
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got "${raw}"`)
+    }
+    return Number(raw)
   }
-  return Number(raw)
 }
 
-function flag(env: Environment, name: string, fallback: boolean): boolean {
-  const raw = optional(env, name)
-  if (raw === undefined) return fallback
+const flag: Reader<boolean | undefined> = (raw, name) => {
+  if (raw === undefined) return undefined
   if (raw !== 'true' && raw !== 'false') throw new ConfigError(name, `must be "true" or "false", got "${raw}"`)
   return raw === 'true'
 }
 
-export function randomSecret(): string {
-  return base64url.encode(crypto.getRandomValues(new Uint8Array(32)))
+const list: Reader<string[]> = (raw, name) => {
+  const items = raw?.split(',') ?? []
+  if (items.some((item) => item === '')) throw new ConfigError(name, 'has an empty entry; separate secrets with single commas')
+  return items
+}
+
+/**
+ * Every variable the app reads, how it is read, and the session option it sets (so an error from
+ * session() is reported by the name the operator typed). Entries that must list what they read
+ * (Deno's --allow-env, a Worker's bindings) take the names from here.
+ */
+const VARIABLE_TABLE = {
+  PORT: { read: wholeNumber(0, 65535) },
+  NODE_ENV: { read: text },
+  SESSION_SECRET: { read: text, option: 'secret' },
+  SESSION_SECRET_FALLBACKS: { read: list, option: 'fallbackSecrets' },
+  SESSION_IDLE_TIMEOUT: { read: wholeNumber(1, Number.MAX_SAFE_INTEGER), option: 'idleTimeout' },
+  SESSION_ABSOLUTE_TIMEOUT: { read: wholeNumber(1, Number.MAX_SAFE_INTEGER), option: 'absoluteTimeout' },
+  SESSION_COOKIE_SECURE: { read: flag, option: 'cookie.secure' },
+  SESSION_COOKIE_NAME: { read: text, option: 'cookie.name' },
+  DEMO_USER: { read: flag },
+} satisfies Record<string, { read: Reader<unknown>; option?: string }>
+
+type Variable = keyof typeof VARIABLE_TABLE
+type Settings = { [K in Variable]: ReturnType<(typeof VARIABLE_TABLE)[K]['read']> }
+
+/** The names of every variable the app reads. */
+export const VARIABLES: readonly Variable[] = Object.keys(VARIABLE_TABLE) as Variable[]
+
+/** The app's variables, read one by one through `get` (Deno's environment, a Worker's bindings, ...). */
+export function pickEnvironment(get: (name: string) => unknown): Environment {
+  return Object.fromEntries(VARIABLES.map((name) => {
+    const value = get(name)
+    return [name, typeof value === 'string' ? value : undefined]
+  }))
+}
+
+function readSettings(env: Environment): Settings {
+  const values = VARIABLES.map((name) => {
+    const raw = env[name]
+    if (raw === '') throw new ConfigError(name, 'is set but empty; unset it or give it a value')
+    return [name, VARIABLE_TABLE[name].read(raw, name)]
+  })
+  // Each value came from its own entry's reader, which is what Settings says of that name.
+  return Object.fromEntries(values) as Settings
+}
+
+export interface ServerConfig extends AppConfig {
+  port: number
+  production: boolean
+  /** Things the operator should know at start-up, e.g. that a random secret is in use. */
+  warnings: string[]
 }
 
 export interface LoadOptions {
@@ -90,38 +100,37 @@ export interface LoadOptions {
  * Reads the app's settings from the environment. Throws ConfigError, naming the variable, for any
  * value that is wrong; session options are checked later by `session()` (see `startupErrorMessage`).
  */
-export function loadConfig(env: Environment, { generateSecret = randomSecret }: LoadOptions = {}): ServerConfig {
-  const production = env.NODE_ENV === 'production'
+export function loadConfig(env: Environment, options: LoadOptions = {}): ServerConfig {
+  const settings = readSettings(env)
+  const production = settings.NODE_ENV === 'production'
   const warnings: string[] = []
-  const port = wholeNumber(env, 'PORT', 0, 65535) ?? 3000
 
-  let secret = optional(env, 'SESSION_SECRET')
+  let secret = settings.SESSION_SECRET
   if (secret === undefined) {
     if (production) throw new ConfigError('SESSION_SECRET', 'is required when NODE_ENV=production (at least 32 bytes)')
-    secret = generateSecret()
+    secret = (options.generateSecret ?? generateSecret)()
     warnings.push('SESSION_SECRET is not set: using a random secret, so sessions end when the process restarts.')
   }
-  const fallbacks = optional(env, 'SESSION_SECRET_FALLBACKS')?.split(',') ?? []
-  if (fallbacks.some((value) => value === '')) {
-    throw new ConfigError('SESSION_SECRET_FALLBACKS', 'has an empty entry; separate secrets with single commas')
-  }
-
   const session: SessionOptions = {
     secret,
-    fallbackSecrets: fallbacks,
-    idleTimeout: wholeNumber(env, 'SESSION_IDLE_TIMEOUT', 1, Number.MAX_SAFE_INTEGER),
-    absoluteTimeout: wholeNumber(env, 'SESSION_ABSOLUTE_TIMEOUT', 1, Number.MAX_SAFE_INTEGER),
-    cookie: {
-      name: optional(env, 'SESSION_COOKIE_NAME'),
-      secure: flag(env, 'SESSION_COOKIE_SECURE', production),
-    },
+    fallbackSecrets: settings.SESSION_SECRET_FALLBACKS,
+    idleTimeout: settings.SESSION_IDLE_TIMEOUT,
+    absoluteTimeout: settings.SESSION_ABSOLUTE_TIMEOUT,
+    cookie: { name: settings.SESSION_COOKIE_NAME },
   }
   // The demo account (user / password) is for trying the app out; production has it only when asked.
-  const demo = flag(env, 'DEMO_USER', !production)
+  const demo = settings.DEMO_USER ?? !production
   if (demo && production) warnings.push('DEMO_USER=true: the demo account "user" / "password" can log in.')
-  const users = new MemoryUserStore(demo ? [DEMO_USER] : [])
 
-  return { port, production, warnings, session, users, demoHint: demo }
+  return {
+    port: settings.PORT ?? 3000,
+    production,
+    warnings,
+    session,
+    secureCookies: settings.SESSION_COOKIE_SECURE ?? production,
+    users: new MemoryUserStore(demo ? [DEMO_USER] : []),
+    demoHint: demo,
+  }
 }
 
 /** The line to print when the app cannot start; names the environment variable at fault. */
@@ -129,7 +138,7 @@ export function startupErrorMessage(error: unknown): string | undefined {
   if (error instanceof ConfigError) return `Configuration error: ${error.message}`
   if (error instanceof SessionConfigError) {
     const option = error.option.replace(/\[\d+\]$/, '')
-    const variable = VARIABLE_FOR_OPTION[option]
+    const variable = VARIABLES.find((name) => 'option' in VARIABLE_TABLE[name] && VARIABLE_TABLE[name].option === option)
     return `Configuration error: ${variable ?? error.option}: ${error.message}`
   }
   return undefined

@@ -1,11 +1,11 @@
 // Bun entry: reads Bun's environment, builds the app, serves it. `bun --hot` re-runs this file.
 import { boot } from '../app/boot.ts'
-import { randomSecret } from '../app/config.ts'
+import { generateSecret } from 'hono-jwt-session'
 
 // Kept on globalThis so a hot reload (`bun run dev`) does not log everyone out.
 const hot = globalThis as { devSessionSecret?: string }
 
-const booted = boot(Bun.env, { generateSecret: () => (hot.devSessionSecret ??= randomSecret()) })
+const booted = boot(Bun.env, { generateSecret: () => (hot.devSessionSecret ??= generateSecret()) })
 if (!booted.ok) {
   console.error(booted.message)
   process.exit(1)

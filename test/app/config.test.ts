@@ -25,7 +25,7 @@ describe('configuration from the environment', () => {
     expect(typeof config.session.secret).toBe('string')
     expect((config.session.secret as string).length).toBeGreaterThanOrEqual(32)
     expect(loadConfig({}).session.secret).not.toBe(config.session.secret)
-    expect(config.session.cookie?.secure).toBe(false)
+    expect(config.secureCookies).toBe(false)
   })
 
   test('production: the secret is required and the cookie is Secure by default', () => {
@@ -35,7 +35,7 @@ describe('configuration from the environment', () => {
     const config = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: SECRET })
     expect(config.production).toBe(true)
     expect(config.warnings).toEqual([])
-    expect(config.session.cookie?.secure).toBe(true)
+    expect(config.secureCookies).toBe(true)
   })
 
   test('every variable is read', () => {
@@ -54,8 +54,9 @@ describe('configuration from the environment', () => {
       fallbackSecrets: ['a'.repeat(32), 'b'.repeat(40)],
       idleTimeout: 600,
       absoluteTimeout: 3600,
-      cookie: { name: '__Host-session', secure: true },
+      cookie: { name: '__Host-session' },
     })
+    expect(config.secureCookies).toBe(true)
     expect(startup({ SESSION_SECRET: SECRET, SESSION_COOKIE_SECURE: 'true', SESSION_COOKIE_NAME: '__Host-session' })).toBeUndefined()
   })
 

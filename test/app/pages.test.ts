@@ -98,7 +98,8 @@ describe('HTML pages, usable without JavaScript', () => {
   test('names from the user store are escaped in pages', async () => {
     const name = '<script>alert(1)</script>'
     const app = createApp({
-      session: { secret: SECRET, cookie: { secure: false } },
+      session: { secret: SECRET },
+    secureCookies: false,
       users: new MemoryUserStore([{ id: 'u-x', name, passwordHash: await hashPassword('pw', 1000) }]),
     })
     const jar = new Jar()

@@ -6,7 +6,8 @@ import { claimsOf, Jar, SECRET, TestClock, visit } from '../helpers.ts'
 export function shop() {
   const clock = new TestClock()
   const app = createApp({
-    session: { secret: SECRET, cookie: { secure: false }, clock: clock.now },
+    session: { secret: SECRET, clock: clock.now },
+    secureCookies: false,
     users: new MemoryUserStore([DEMO_USER]),
     demoHint: true,
   })

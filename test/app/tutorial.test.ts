@@ -3,7 +3,8 @@ import { createApp } from '../../src/app/app.ts'
 import { MemoryUserStore } from '../../src/app/auth/users.ts'
 import { Jar, SECRET, visit } from '../helpers.ts'
 
-const app = createApp({ session: { secret: SECRET, cookie: { secure: false } }, users: new MemoryUserStore([]) })
+const app = createApp({ session: { secret: SECRET },
+    secureCookies: false, users: new MemoryUserStore([]) })
 
 describe("the Flask tutorial's routes", () => {
   test('check before set: not logged in, and no cookie', async () => {

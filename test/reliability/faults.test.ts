@@ -105,7 +105,8 @@ describe('secret rotation runbook', () => {
 })
 
 describe('limits', () => {
-  const app = createApp({ session: { secret: SECRET, cookie: { secure: false } }, users: new MemoryUserStore([]) })
+  const app = createApp({ session: { secret: SECRET },
+    secureCookies: false, users: new MemoryUserStore([]) })
   const body = (size: number) => {
     const json = JSON.stringify({ productId: 'gift-card-25', quantity: 1 })
     return json + ' '.repeat(size - json.length)

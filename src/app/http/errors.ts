@@ -7,7 +7,7 @@ import { CartError } from '../shop/cart.ts'
 import { errorPage } from '../views/pages.ts'
 import { renderPage } from '../views/render.ts'
 
-const DEFAULT_MESSAGES: Record<number, string> = {
+const DEFAULT_MESSAGES: Partial<Record<ContentfulStatusCode, string>> = {
   400: 'Bad request',
   403: 'Forbidden: cross-site form posts are refused',
   404: 'Not found',
@@ -20,8 +20,7 @@ function describe(error: Error): { status: ContentfulStatusCode; message: string
   }
   if (error instanceof CartError) return { status: error.status, message: error.message }
   if (error instanceof HTTPException) {
-    const status = error.status as ContentfulStatusCode
-    return { status, message: error.message || DEFAULT_MESSAGES[status] || 'Request refused' }
+    return { status: error.status, message: error.message || DEFAULT_MESSAGES[error.status] || 'Request refused' }
   }
   return { status: 500, message: 'Internal Server Error' }
 }
@@ -29,7 +28,7 @@ function describe(error: Error): { status: ContentfulStatusCode; message: string
 function respond(c: Context<AppEnv>, status: ContentfulStatusCode, message: string) {
   if (c.req.path.startsWith('/api/')) return c.json({ error: message }, status)
   if (c.req.path.startsWith('/test/')) return c.text(message, status)
-  return renderPage(c, message, errorPage(status, message), status as 400, { showFlashes: false })
+  return renderPage(c, { title: message, content: errorPage(status, message), status })
 }
 
 /** One place turns every error into a JSON error for /api, plain text for the tutorial routes, a page elsewhere. */

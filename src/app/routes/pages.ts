@@ -1,14 +1,13 @@
 import { Hono } from 'hono'
+import { currentUser, logIn, logOut } from '../auth/login.ts'
 import type { UserStore } from '../auth/users.ts'
 import type { AppEnv } from '../env.ts'
-import { sayFarewell } from '../farewell.ts'
 import { formNumber, readForm } from '../http/input.ts'
-import { addToCart, CATALOGUE, checkProduct, checkQuantity, setInCart, viewCart } from '../shop/cart.ts'
-import { formatPrice } from '../shop/catalogue.ts'
-import { placeOrder } from '../shop/orders.ts'
+import { sayFarewell, takeMessages } from '../messages.ts'
+import { Cart, checkProduct, checkQuantity } from '../shop/cart.ts'
+import { CATALOGUE, formatPrice } from '../shop/catalogue.ts'
 import { cartPage, homePage, loginPage, productsPage } from '../views/pages.ts'
 import { renderPage } from '../views/render.ts'
-import { currentUser, logIn, readCart, writeCart } from '../visitor.ts'
 
 export interface PageDeps {
   users: UserStore
@@ -23,61 +22,59 @@ export interface PageDeps {
 export function pageRoutes({ users, demoHint, now, secureCookies }: PageDeps) {
   return new Hono<AppEnv>()
     .get('/', async (c) => {
-      const user = await currentUser(c, users)
-      return renderPage(c, 'Home', homePage(user?.name, viewCart(readCart(c.var.session))))
+      const user = await currentUser(c.var.session, users)
+      const content = homePage(user?.name, new Cart(c.var.session).view())
+      return renderPage(c, { title: 'Home', content, messages: takeMessages(c) })
     })
-    .get('/login', (c) => renderPage(c, 'Log in', loginPage({ demoHint })))
+    .get('/login', (c) => renderPage(c, { title: 'Log in', content: loginPage({ demoHint }), messages: takeMessages(c) }))
     .post('/login', async (c) => {
       const form = await readForm(c)
       const user = await users.authenticate(form.username ?? '', form.password ?? '')
       if (user === undefined) {
-        const page = loginPage({ error: 'Invalid user name or password.', demoHint, username: form.username })
-        return renderPage(c, 'Log in', page, 401)
+        const content = loginPage({ error: 'Invalid user name or password.', demoHint, username: form.username })
+        return renderPage(c, { title: 'Log in', content, status: 401, messages: takeMessages(c) })
       }
       logIn(c.var.session, user)
       c.var.session.flash(`Logged in as ${user.name}.`, 'success')
       return c.redirect('/', 303)
     })
     .post('/logout', (c) => {
-      // Everything goes: user, cart, id; the session cookie is deleted. The goodbye cannot live in a
-      // session that no longer exists, so it rides in a flag cookie of its own (see farewell.ts).
-      c.var.session.clear()
-      sayFarewell(c, { secure: secureCookies })
+      // The goodbye cannot live in a session that no longer exists: it rides in a flag cookie (messages.ts).
+      logOut(c.var.session)
+      sayFarewell(c, secureCookies)
       return c.redirect('/', 303)
     })
-    .get('/products', (c) => renderPage(c, 'Products', productsPage(CATALOGUE)))
+    .get('/products', (c) => renderPage(c, { title: 'Products', content: productsPage(CATALOGUE), messages: takeMessages(c) }))
     .get('/cart', async (c) => {
-      const user = await currentUser(c, users)
-      return renderPage(c, 'Cart', cartPage(viewCart(readCart(c.var.session)), user !== undefined))
+      const user = await currentUser(c.var.session, users)
+      const content = cartPage(new Cart(c.var.session).view(), user !== undefined)
+      return renderPage(c, { title: 'Cart', content, messages: takeMessages(c) })
     })
     .post('/cart/items', async (c) => {
       const form = await readForm(c)
       const product = checkProduct(form.productId)
       const quantity = checkQuantity(formNumber(form.quantity) ?? 1, { allowZero: false })
-      writeCart(c.var.session, addToCart(readCart(c.var.session), product, quantity))
+      new Cart(c.var.session).add(product, quantity)
       c.var.session.flash(`Added ${quantity} × ${product.name} to your cart.`, 'success')
       return c.redirect('/cart', 303)
     })
     .post('/cart/items/:productId', async (c) => {
       const form = await readForm(c)
       const product = checkProduct(c.req.param('productId'))
-      const quantity = checkQuantity(formNumber(form.quantity), { allowZero: true })
-      writeCart(c.var.session, setInCart(readCart(c.var.session), product, quantity))
+      new Cart(c.var.session).set(product, checkQuantity(formNumber(form.quantity), { allowZero: true }))
       return c.redirect('/cart', 303)
     })
     .post('/cart/items/:productId/remove', (c) => {
-      const product = checkProduct(c.req.param('productId'))
-      writeCart(c.var.session, setInCart(readCart(c.var.session), product, 0))
+      new Cart(c.var.session).remove(checkProduct(c.req.param('productId')))
       return c.redirect('/cart', 303)
     })
     .post('/cart/checkout', async (c) => {
-      const user = await currentUser(c, users)
+      const user = await currentUser(c.var.session, users)
       if (user === undefined) {
         c.var.session.flash('Log in to check out; your cart is kept.', 'info')
         return c.redirect('/login', 303)
       }
-      const order = placeOrder(user, readCart(c.var.session), now())
-      writeCart(c.var.session, [])
+      const order = new Cart(c.var.session).checkout(user, now())
       c.var.session.flash(`Thank you! Order ${order.id} is placed: ${order.itemCount} items, ${formatPrice(order.total)}.`, 'success')
       return c.redirect('/', 303)
     })

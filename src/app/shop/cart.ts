@@ -1,4 +1,8 @@
-import { CATALOGUE, findProduct, type Product } from './catalogue.ts'
+import { base64url } from 'jose'
+import type { Session } from 'hono-jwt-session'
+import type { User } from '../auth/users.ts'
+import type { AppSession } from '../env.ts'
+import { findProduct, type Product } from './catalogue.ts'
 
 /** One line of the cart as the session stores it: only what the user chose. */
 export interface CartLine {
@@ -36,22 +40,6 @@ export function checkQuantity(quantity: unknown, { allowZero }: { allowZero: boo
   return quantity
 }
 
-/** Adds to the line for that product (quantities sum), or appends a new line. */
-export function addToCart(lines: readonly CartLine[], product: Product, quantity: number): CartLine[] {
-  const current = lines.find((line) => line.productId === product.id)?.quantity ?? 0
-  if (current + quantity > MAX_QUANTITY) {
-    throw new CartError(400, `quantity must be a whole number from 1 to ${MAX_QUANTITY}: the cart already holds ${current}`)
-  }
-  return setInCart(lines, product, current + quantity)
-}
-
-/** Sets the quantity of a product; 0 removes its line. */
-export function setInCart(lines: readonly CartLine[], product: Product, quantity: number): CartLine[] {
-  if (quantity === 0) return lines.filter((line) => line.productId !== product.id)
-  if (!lines.some((line) => line.productId === product.id)) return [...lines, { productId: product.id, quantity }]
-  return lines.map((line) => (line.productId === product.id ? { productId: product.id, quantity } : line))
-}
-
 export interface CartItemView extends CartLine {
   name: string
   /** Cents. */
@@ -68,8 +56,15 @@ export interface CartView {
   total: number
 }
 
+export interface Order extends CartView {
+  id: string
+  userId: string
+  /** ISO 8601. */
+  placedAt: string
+}
+
 /** The cart with names, prices and totals, skipping products no longer sold. */
-export function viewCart(lines: readonly CartLine[]): CartView {
+function viewOf(lines: readonly CartLine[]): CartView {
   const items: CartItemView[] = []
   for (const line of lines) {
     const product = findProduct(line.productId)
@@ -83,4 +78,65 @@ export function viewCart(lines: readonly CartLine[]): CartView {
   }
 }
 
-export { CATALOGUE }
+/**
+ * The visitor's cart, kept in the session under `cart`. Every change checks its input first and then
+ * writes the whole cart back, so a refused change leaves the session untouched; an emptied cart is
+ * removed, so an anonymous visitor who empties it ends up with no cookie.
+ */
+export class Cart {
+  readonly #session: Session<AppSession>
+
+  constructor(session: Session<AppSession>) {
+    this.#session = session
+  }
+
+  view(): CartView {
+    return viewOf(this.#lines())
+  }
+
+  /** Adds to the line for that product (quantities sum, up to MAX_QUANTITY), or appends a new line. */
+  add(product: Product, quantity: number): CartView {
+    const current = this.#lines().find((line) => line.productId === product.id)?.quantity ?? 0
+    if (current + quantity > MAX_QUANTITY) {
+      throw new CartError(400, `quantity must be a whole number from 1 to ${MAX_QUANTITY}: the cart already holds ${current}`)
+    }
+    return this.set(product, current + quantity)
+  }
+
+  /** Sets the quantity of a product; 0 removes its line. */
+  set(product: Product, quantity: number): CartView {
+    const lines = this.#lines()
+    let next: CartLine[]
+    if (quantity === 0) next = lines.filter((line) => line.productId !== product.id)
+    else if (!lines.some((line) => line.productId === product.id)) next = [...lines, { productId: product.id, quantity }]
+    else next = lines.map((line) => (line.productId === product.id ? { productId: product.id, quantity } : line))
+    this.#write(next)
+    return viewOf(next)
+  }
+
+  remove(product: Product): CartView {
+    return this.set(product, 0)
+  }
+
+  /** Turns the cart into an order for `user` and empties it (a purchase empties the cart). */
+  checkout(user: User, now: Date): Order {
+    const cart = this.view()
+    if (cart.items.length === 0) throw new CartError(409, 'The cart is empty')
+    this.#write([])
+    return {
+      id: `ord_${base64url.encode(crypto.getRandomValues(new Uint8Array(9)))}`,
+      userId: user.id,
+      ...cart,
+      placedAt: now.toISOString(),
+    }
+  }
+
+  #lines(): CartLine[] {
+    return this.#session.get('cart', [])
+  }
+
+  #write(lines: CartLine[]): void {
+    if (lines.length === 0) this.#session.delete('cart')
+    else this.#session.set('cart', lines)
+  }
+}

@@ -1,19 +1,27 @@
 import type { Context } from 'hono'
+import type { FlashMessage } from 'hono-jwt-session'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { AppEnv } from '../env.ts'
-import { takeFarewell } from '../farewell.ts'
-import { viewCart } from '../shop/cart.ts'
-import { readCart } from '../visitor.ts'
+import { Cart } from '../shop/cart.ts'
 import { layout, type Html } from './layout.ts'
 
-/** A full HTML page; shows (and so removes) the flash messages unless told not to. */
-export function renderPage(c: Context<AppEnv>, title: string, content: Html, status: 200 | 400 | 401 | 403 | 404 | 409 | 413 | 500 = 200, { showFlashes = true } = {}) {
+export interface Page {
+  title: string
+  content: Html
+  status?: ContentfulStatusCode
+  /** One-time messages to show above the content; the caller takes them (see messages.ts). */
+  messages?: readonly FlashMessage[]
+}
+
+/** A full HTML page: the header shows who is logged in and the cart's size, read from the session. */
+export function renderPage(c: Context<AppEnv>, page: Page) {
   const s = c.var.session
   const chrome = {
-    title,
+    title: page.title,
     // Display only: authorization (checkout, /api/me) looks the user up in the store.
     userName: s.has('userId') ? s.get('username') : undefined,
-    cartCount: viewCart(readCart(s)).itemCount,
-    flashes: showFlashes ? [...takeFarewell(c), ...s.takeFlashes()] : [],
+    cartCount: new Cart(s).view().itemCount,
+    flashes: page.messages ?? [],
   }
-  return c.html(layout(chrome, content), status)
+  return c.html(layout(chrome, page.content), page.status ?? 200)
 }
