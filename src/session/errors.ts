@@ -23,6 +23,13 @@ export type InvalidSessionReason =
   | 'expired'
   /** Issued or started in the future, beyond the clock tolerance. */
   | 'not-yet-valid'
+  /** With the `revocation` option: the session was ended by a logout, or by "log out everywhere" for its subject. */
+  | 'revoked'
+  /**
+   * With the `revocation` option: the revocation store lost its data (a restart without persistence, a
+   * flush) since this session was last checked, so a revocation may have been lost with it.
+   */
+  | 'store-reset'
 
 /** A mistake in the options given to `session()`; thrown when the middleware is built. */
 export class SessionConfigError extends Error {
@@ -64,6 +71,30 @@ export class SessionTooLargeError extends HTTPException {
   ) {
     super(413, {
       message: `The session is too large to store: its cookie would take ${size} bytes, over the limit of ${limit}.`,
+    })
+  }
+}
+
+/**
+ * The revocation store did not answer in time and this session was not checked recently enough to be
+ * served without it. Nothing is changed; the client should retry after `retryAfter` seconds. It is an
+ * HTTPException: Hono's default error handler answers 503 with a `Retry-After` header.
+ */
+export class SessionStoreUnavailableError extends HTTPException {
+  readonly code = 'ERR_SESSION_STORE_UNAVAILABLE'
+  override name = 'SessionStoreUnavailableError'
+  constructor(
+    /** Seconds until the store is tried again. */
+    readonly retryAfter: number,
+    options: { cause?: unknown } = {},
+  ) {
+    super(503, {
+      message: 'The session cannot be checked right now; try again shortly.',
+      res: new Response('The session cannot be checked right now; try again shortly.', {
+        status: 503,
+        headers: { 'Retry-After': String(retryAfter), 'Content-Type': 'text/plain; charset=UTF-8' },
+      }),
+      cause: options.cause,
     })
   }
 }

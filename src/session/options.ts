@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import { resolveCookie, type SessionCookie, type SessionCookieOptions } from './cookie.ts'
 import { SessionConfigError, type InvalidSessionReason } from './errors.ts'
+import type { ResolvedRevocation, RevocationOptions } from './revocation/checker.ts'
 
 /** A secret as text (used as its UTF-8 bytes) or as raw bytes. At least 32 bytes. */
 export type Secret = string | Uint8Array
@@ -38,6 +39,11 @@ export interface SessionOptions {
    * skips the HMAC (its times are still checked on every request). 0 turns it off. Default 5000.
    */
   tokenCacheSize?: number
+  /**
+   * Optional server-side revocation, so a logout ends every copy of a session on every instance (a
+   * stateless token cannot be recalled otherwise). Off by default: a signed cookie costs no round trip.
+   */
+  revocation?: RevocationOptions
   /** Called with the reason whenever a request's session cookie is refused. Never given the cookie itself. */
   onInvalid?: (reason: InvalidSessionReason, c: Context) => void
   /** Milliseconds since the epoch; injected in tests. Default `Date.now`. */
@@ -55,6 +61,7 @@ export interface ResolvedOptions {
   readonly cookie: SessionCookie
   readonly audience: string
   readonly tokenCacheSize: number
+  readonly revocation: ResolvedRevocation | undefined
   readonly onInvalid: ((reason: InvalidSessionReason, c: Context) => void) | undefined
   readonly clock: () => number
 }
@@ -97,6 +104,24 @@ function wholeNumber(value: unknown, option: string, fallback: number, { min, ma
 const LIFETIME: Range = { min: 1, max: MAX_LIFETIME_SECONDS, describe: `a whole number of seconds from 1 to 400 days (${MAX_LIFETIME_SECONDS})` }
 const CLOCK_TOLERANCE: Range = { min: 0, max: 300, describe: 'a whole number of seconds from 0 to 300' }
 const CACHE_SIZE: Range = { min: 0, max: 1_000_000, describe: 'a whole number from 0 to 1000000' }
+const STORE_TIMEOUT: Range = { min: 1, max: 60_000, describe: 'a whole number of milliseconds from 1 to 60000' }
+
+function resolveRevocation(options: RevocationOptions | undefined, absoluteTimeout: number): ResolvedRevocation | undefined {
+  if (options === undefined) return undefined
+  if (typeof options !== 'object' || options === null) throw new SessionConfigError('revocation', 'must be an object with a store')
+  const { store } = options
+  const methods = ['check', 'revokeSession', 'revokeSubject'] as const
+  if (typeof store !== 'object' || store === null || methods.some((method) => typeof store[method] !== 'function')) {
+    throw new SessionConfigError('revocation.store', `must be a revocation store (with ${methods.join(', ')}), e.g. new MemoryRevocationStore()`)
+  }
+  const withinSession: Range = { min: 0, max: absoluteTimeout, describe: `a whole number of seconds from 0 to absoluteTimeout (${absoluteTimeout})` }
+  return {
+    store,
+    checkInterval: wholeNumber(options.checkInterval, 'revocation.checkInterval', 0, withinSession),
+    timeout: wholeNumber(options.timeout, 'revocation.timeout', 500, STORE_TIMEOUT),
+    outageGrace: wholeNumber(options.outageGrace, 'revocation.outageGrace', 60, withinSession),
+  }
+}
 
 function boolean(value: unknown, option: string, fallback: boolean): boolean {
   if (value === undefined) return fallback
@@ -147,6 +172,7 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     cookie,
     audience,
     tokenCacheSize: wholeNumber(options.tokenCacheSize, 'tokenCacheSize', 5000, CACHE_SIZE),
+    revocation: resolveRevocation(options.revocation, absoluteTimeout),
     onInvalid: optionalFunction(options.onInvalid, 'onInvalid', 'a function'),
     clock: optionalFunction(options.clock, 'clock', 'a function returning milliseconds since the epoch') ?? Date.now,
   }

@@ -1,10 +1,12 @@
 import type { Context } from 'hono'
 import { readSessionCookies, serializeCookieDeletion, serializeSessionCookie } from './cookie.ts'
-import { lazyKeyring, type Keyring } from './keyring.ts'
+import { SessionConfigError, type InvalidSessionReason } from './errors.ts'
 import type { JsonObject } from './json.ts'
+import { lazyKeyring, type Keyring } from './keyring.ts'
 import type { ResolvedOptions } from './options.ts'
 import { markPersonal, sendSessionCookie } from './response-headers.ts'
-import { newSessionId, Session, sessionState, type SessionShape } from './session.ts'
+import { RevocationChecker, type RevocationStamp } from './revocation/checker.ts'
+import { newSessionId, Session, sessionState, type SessionShape, type SessionState } from './session.ts'
 import { TokenCache } from './token/cache.ts'
 import type { ClaimRules, SessionClaims } from './token/claims.ts'
 import { signSessionToken, verifySessionToken, type VerifyResult } from './token/jws.ts'
@@ -18,24 +20,39 @@ export interface OpenedSession<T extends SessionShape<T>> {
   readonly now: number
   /** The valid token the session came from, if any. */
   readonly verified: Verified | undefined
+  /** With revocation: what the loaded token's next version says about its last check. */
+  readonly stamp: RevocationStamp | undefined
   /** Whether the request sent any cookie of the session's name, valid or not. */
   readonly hadCookie: boolean
 }
 
+/** What a new token says about its session. */
+export interface IssuedSession {
+  readonly id: string
+  /** Seconds since the epoch. */
+  readonly start: number
+  readonly permanent: boolean
+  readonly subject: string | undefined
+  readonly stamp: RevocationStamp | undefined
+  readonly data: JsonObject
+}
+
 /**
  * Loads a session from the request's cookies and saves it into the response: the part of the
- * middleware that knows about tokens and cookies (Flask's `SessionInterface`). One per configuration:
- * it holds that configuration's keys and token cache.
+ * middleware that knows about tokens, cookies and revocation (Flask's `SessionInterface`). One per
+ * configuration: it holds that configuration's keys, token cache and revocation state.
  */
 export class SessionInterface {
   readonly #config: ResolvedOptions
   readonly #keyring: () => Promise<Keyring>
   readonly #cache: TokenCache | undefined
+  readonly #revocation: RevocationChecker | undefined
 
   constructor(config: ResolvedOptions) {
     this.#config = config
     this.#keyring = lazyKeyring(config.secret, config.fallbackSecrets)
     this.#cache = config.tokenCacheSize > 0 ? new TokenCache(config.tokenCacheSize) : undefined
+    this.#revocation = config.revocation && new RevocationChecker(config.revocation, config.clock)
   }
 
   /** The session cookie's name. */
@@ -45,39 +62,58 @@ export class SessionInterface {
 
   /**
    * Verifies each cookie sent under the session's name, in order, and opens the first valid one; any
-   * refused before it are reported to `onInvalid`. No valid one: a new, empty session.
+   * refused before it are reported to `onInvalid`. No valid one: a new, empty session. With
+   * revocation, a revoked session is refused like any invalid cookie; a store that cannot answer
+   * throws SessionStoreUnavailableError unless the session was confirmed recently enough.
    */
   async open<T extends SessionShape<T>>(c: Context): Promise<OpenedSession<T>> {
     const config = this.#config
-    const keys = await this.#keyring()
     // One instant for the whole request: the token's iat, and any start time regenerate() sets.
     const now = Math.floor(config.clock() / 1000)
     const sent = readSessionCookies(c.req.raw.headers.get('Cookie'), config.cookie.name)
-    for (let i = 0; i < sent.refused; i++) config.onInvalid?.('malformed', c)
+    for (let i = 0; i < sent.refused; i++) this.#refused('malformed', c)
 
     let verified: Verified | undefined
+    let stamp: RevocationStamp | undefined
     if (sent.candidates.length > 0) {
+      const keys = await this.#keyring()
       const rules = this.#rules(now)
       for (const token of sent.candidates) {
         const result = await verifySessionToken(token, keys, rules, this.#cache)
-        if (result.ok) {
-          verified = result
-          break
+        if (!result.ok) {
+          this.#refused(result.reason, c)
+          continue
         }
-        config.onInvalid?.(result.reason, c)
+        if (this.#revocation !== undefined) {
+          const verdict = await this.#revocation.verdict(result.claims, now)
+          if (!verdict.ok) {
+            this.#refused(verdict.reason, c)
+            continue
+          }
+          stamp = verdict.stamp
+        }
+        verified = result
+        break
       }
     }
     const claims = verified?.claims
     const session = new Session<T>(
-      { data: claims?.data, id: claims?.sid ?? newSessionId(), start: claims?.start ?? now, permanent: claims?.permanent === true },
+      {
+        data: claims?.data,
+        id: claims?.sid ?? newSessionId(),
+        start: claims?.start ?? now,
+        permanent: claims?.permanent === true,
+        subject: claims?.sub,
+      },
       now,
     )
-    return { session, now, verified, hadCookie: sent.candidates.length + sent.refused > 0 }
+    return { session, now, verified, stamp, hadCookie: sent.candidates.length + sent.refused > 0 }
   }
 
   /**
-   * Writes what the response needs after the handler: a reissued token, a deletion, or nothing.
-   * When the handler threw, nothing is written but the caching headers: its changes are discarded.
+   * Writes what the response needs after the handler: revocations first, then a reissued token, a
+   * deletion, or nothing. When the handler threw, nothing is written but the caching headers: its
+   * changes are discarded.
    */
   async save<T extends SessionShape<T>>(c: Context, opened: OpenedSession<T>): Promise<void> {
     const config = this.#config
@@ -88,7 +124,9 @@ export class SessionInterface {
       if (state.accessed) markPersonal(c)
       return
     }
-    if (state.size === 0) {
+    await this.#revoke(state, verified, now)
+    // A session holding nothing, not even whom it belongs to, needs no cookie.
+    if (state.size === 0 && state.subject === undefined) {
       // Deletes a cookie that was emptied, and one that was refused (expired, tampered), so it stops
       // coming back. A valid cookie is never deleted unless its session was emptied: when several were
       // sent, a valid one was opened.
@@ -96,18 +134,20 @@ export class SessionInterface {
       else if (state.accessed) markPersonal(c)
       return
     }
+    const stamp = state.renewed || verified === undefined ? await this.#revocation?.fresh(now) : opened.stamp
     const due =
       verified === undefined ||
       config.refreshEachRequest ||
       !verified.key.current ||
       now - verified.claims.iat >= config.idleTimeout / 2 ||
+      stamp?.checked !== verified.claims.checked ||
       state.changed()
     if (!due) {
       if (state.accessed) markPersonal(c)
       return
     }
-
-    const issued = await this.issue({ id: state.id, start: state.start, permanent: state.permanent, data: state.data() }, now)
+    const data = state.data()
+    const issued = await this.issue({ id: state.id, start: state.start, permanent: state.permanent, subject: state.subject, stamp, data }, now)
     sendSessionCookie(c, serializeSessionCookie(config.cookie, issued.token, issued.maxAge))
   }
 
@@ -121,6 +161,8 @@ export class SessionInterface {
       sid: session.id,
       start: session.start,
       ...(session.permanent ? { permanent: true as const } : {}),
+      ...(session.subject === undefined ? {} : { sub: session.subject }),
+      ...(session.stamp === undefined ? {} : { checked: session.stamp.checked, epoch: session.stamp.epoch }),
       data: session.data,
     }
     const keys = await this.#keyring()
@@ -128,10 +170,33 @@ export class SessionInterface {
     return { token, maxAge: session.permanent ? claims.exp - now : undefined }
   }
 
-  /** Verifies one token at `now` (seconds) as a request's cookie would be. */
+  /** Verifies one token at `now` (seconds) as a request's cookie would be (revocation aside). */
   async verify(token: string, now: number): Promise<VerifyResult> {
     const keys = await this.#keyring()
     return verifySessionToken(token, keys, this.#rules(now), this.#cache)
+  }
+
+  /**
+   * Ends, in the store, what the handler ended: the loaded session when its identity was renewed
+   * (logout, login), and every session of a subject after `clear({ everywhere: true })`. Until its
+   * absolute timeout a token of the session could still be presented, so that is how long it is kept.
+   */
+  async #revoke(state: SessionState, verified: Verified | undefined, now: number): Promise<void> {
+    const revocation = this.#revocation
+    const { absoluteTimeout, clockTolerance } = this.#config
+    if (state.endEverywhere !== undefined) {
+      if (revocation === undefined) {
+        throw new SessionConfigError('revocation', 'is required for clear({ everywhere: true }): without a store, other devices cannot be reached')
+      }
+      await revocation.revokeSubject(state.endEverywhere, now, now + absoluteTimeout + clockTolerance)
+    }
+    if (revocation !== undefined && verified !== undefined && state.renewed) {
+      await revocation.revokeSession(verified.claims.sid, verified.claims.start + absoluteTimeout + clockTolerance)
+    }
+  }
+
+  #refused(reason: InvalidSessionReason, c: Context): void {
+    this.#config.onInvalid?.(reason, c)
   }
 
   #rules(now: number): ClaimRules {
@@ -144,13 +209,4 @@ export class SessionInterface {
       clockTolerance: config.clockTolerance,
     }
   }
-}
-
-/** What a new token says about its session. */
-export interface IssuedSession {
-  readonly id: string
-  /** Seconds since the epoch. */
-  readonly start: number
-  readonly permanent: boolean
-  readonly data: JsonObject
 }

@@ -30,6 +30,26 @@ export interface SessionInit {
   /** Seconds since the epoch. */
   readonly start: number
   readonly permanent: boolean
+  /** Whom the session belongs to (the `sub` claim), once the app said so at login. */
+  readonly subject: string | undefined
+}
+
+/** For `regenerate()`. */
+export interface RegenerateOptions {
+  /**
+   * Whom the session now belongs to, typically the user's id (the token's `sub`): "log out everywhere"
+   * (`clear({ everywhere: true })`) ends every session of one subject. Kept when not given.
+   */
+  subject?: string
+}
+
+/** For `clear()`. */
+export interface ClearOptions {
+  /**
+   * Also end every other session of this session's subject that started before now, on every device
+   * (needs the `revocation` option, and a subject given at login). The caller is left with no session.
+   */
+  everywhere?: boolean
 }
 
 /** What the middleware needs from a session after the handler ran. */
@@ -39,6 +59,11 @@ export interface SessionState {
   readonly id: string
   readonly start: number
   readonly permanent: boolean
+  readonly subject: string | undefined
+  /** True when the identity was renewed: `regenerate()` or `clear()`, so the loaded id is over. */
+  readonly renewed: boolean
+  /** After `clear({ everywhere: true })`: the subject whose sessions end. */
+  readonly endEverywhere: string | undefined
   /** True when anything changed, including values changed in place. */
   changed(): boolean
   /** The values as one JSON object, checked to be JSON all the way down. */
@@ -70,6 +95,10 @@ export class Session<T extends SessionShape<T> = SessionData> {
   #id: string
   #start: number
   #permanent: boolean
+  #subject: string | undefined
+  /** The subject whose sessions `clear({ everywhere: true })` ends. */
+  #endEverywhere: string | undefined
+  #renewed = false
   #changed = false
   #accessed = false
   /** The loaded values as JSON, taken before the first reference to one of them leaves this object. */
@@ -89,6 +118,7 @@ export class Session<T extends SessionShape<T> = SessionData> {
     this.#id = init.id
     this.#start = init.start
     this.#permanent = init.permanent
+    this.#subject = init.subject
     this.#now = now
   }
 
@@ -151,23 +181,44 @@ export class Session<T extends SessionShape<T> = SessionData> {
   }
 
   /**
-   * Removes everything, `permanent` included, and forgets the session's identity: left empty, the
-   * cookie is deleted; filled again, it is a new session with a new id and start time (logout).
+   * Logout: removes everything, `permanent` and the subject included, and forgets the session's
+   * identity. Left empty, the cookie is deleted; filled again, it is a new session with a new id and
+   * start time. With the `revocation` option, the old session is revoked, so a copy of its cookie is
+   * refused too; `{ everywhere: true }` also revokes every session of its subject.
    */
-  clear(): void {
+  clear(options: ClearOptions = {}): void {
+    const everywhere = options.everywhere ?? false
+    if (typeof everywhere !== 'boolean') throw new TypeError('clear(): everywhere must be true or false')
+    if (everywhere && this.#subject === undefined) {
+      throw new TypeError('clear({ everywhere: true }): this session has no subject; give it one at login with regenerate({ subject })')
+    }
     this.#accessed = true
+    if (everywhere) this.#endEverywhere = this.#subject
     this.#data.clear()
     this.#permanent = false
+    this.#subject = undefined
     this.#renew()
   }
 
   /**
-   * Gives the session a new id and start time and keeps its values: call it on login, so a session
-   * id known before login is worthless after it, and the absolute timeout counts from the login.
+   * Login: gives the session a new id and start time and keeps its values (the cart survives), so a
+   * session id known before login is worthless after it and the absolute timeout counts from the login.
+   * Pass the user's id as `subject` to be able to end all of that user's sessions later.
    */
-  regenerate(): void {
+  regenerate(options: RegenerateOptions = {}): void {
+    const { subject } = options
+    if (subject !== undefined && (typeof subject !== 'string' || subject === '')) {
+      throw new TypeError('regenerate(): subject must be a non-empty string')
+    }
     this.#accessed = true
+    if (subject !== undefined) this.#subject = subject
     this.#renew()
+  }
+
+  /** Whom the session belongs to, as given to `regenerate({ subject })`; undefined before login. */
+  get subject(): string | undefined {
+    this.#touch()
+    return this.#subject
   }
 
   /** Queues a one-time message for the next page that shows messages (Flask's `flash()`). */
@@ -263,6 +314,7 @@ export class Session<T extends SessionShape<T> = SessionData> {
   #renew(): void {
     this.#id = newSessionId()
     this.#start = this.#now
+    this.#renewed = true
     this.#changed = true
   }
 
@@ -281,6 +333,9 @@ export class Session<T extends SessionShape<T> = SessionData> {
       id: this.#id,
       start: this.#start,
       permanent: this.#permanent,
+      subject: this.#subject,
+      renewed: this.#renewed,
+      endEverywhere: this.#endEverywhere,
       changed: () => this.#isChanged(),
       data: () => {
         const data = Object.fromEntries(this.#data)

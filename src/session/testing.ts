@@ -137,6 +137,8 @@ export interface SessionCookieInit {
   id?: string
   /** A persistent cookie. Default false. */
   permanent?: boolean
+  /** Whom the session belongs to, as `regenerate({ subject })` sets it. Default: none. */
+  subject?: string
 }
 
 /**
@@ -154,7 +156,7 @@ export async function sessionCookie<T extends SessionShape<T> = SessionData>(
   const start = init.start === undefined ? now : Math.floor(init.start / 1000)
   if (start > now) throw new RangeError('sessionCookie(): the session cannot start after its token is issued')
   const sessions = interfaceFor(options)
-  const { token } = await sessions.issue({ id: init.id ?? newSessionId(), start, permanent: init.permanent ?? false, data }, now)
+  const { token } = await sessions.issue({ id: init.id ?? newSessionId(), start, permanent: init.permanent ?? false, subject: init.subject, stamp: undefined, data }, now)
   return `${sessions.cookieName}=${token}`
 }
 

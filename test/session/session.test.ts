@@ -3,7 +3,7 @@ import { Session, SessionValueError, type SessionData } from 'hono-jwt-session'
 import { sessionState } from '../../src/session/session.ts'
 
 function fresh(data?: SessionData) {
-  return new Session<SessionData>({ data, id: 'A'.repeat(22), start: 1000, permanent: false }, 2000)
+  return new Session<SessionData>({ data, id: 'A'.repeat(22), start: 1000, permanent: false, subject: undefined }, 2000)
 }
 
 describe('dictionary API (Flask session)', () => {

@@ -15,6 +15,14 @@ export interface SessionClaims {
   readonly start: number
   /** Present (true) only for a persistent cookie. */
   readonly permanent?: true
+  /** Whom the session belongs to, as the app said at login (`regenerate({ subject })`). */
+  readonly sub?: string
+  /**
+   * With the `revocation` option: when the session was last confirmed not revoked (or created),
+   * seconds; and the revocation store's epoch at that time ('' when this process did not know it yet).
+   */
+  readonly checked?: number
+  readonly epoch?: string
   /** The session's values, apart from the claims above. */
   readonly data: JsonObject
 }
@@ -30,6 +38,9 @@ export interface ClaimRules {
 }
 
 const SESSION_ID = /^[A-Za-z0-9_-]{22}$/
+/** A subject is the app's own id for a user: any printable text, bounded. */
+const MAX_SUBJECT_LENGTH = 256
+const EPOCH = /^(?:\d{1,16}\.[A-Za-z0-9_-]{1,64})?$/
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -54,7 +65,7 @@ export function validateSessionClaims(payloadText: string, rules: ClaimRules): S
     return 'malformed'
   }
   if (!isObject(payload)) return 'malformed'
-  const { iat, exp, nbf, aud, sid, start, permanent, data } = payload
+  const { iat, exp, nbf, aud, sid, start, permanent, sub, checked, epoch, data } = payload
   const { now, clockTolerance: tolerance } = rules
 
   // Bound to its audience: a JWT made for another app, or copied into another cookie, is refused.
@@ -74,6 +85,9 @@ export function validateSessionClaims(payloadText: string, rules: ClaimRules): S
   if (!Number.isSafeInteger(iat) || !Number.isSafeInteger(exp) || typeof start !== 'number' || !Number.isSafeInteger(start)) return 'invalid-claims'
   if (typeof sid !== 'string' || !SESSION_ID.test(sid)) return 'invalid-claims'
   if (permanent !== undefined && permanent !== true) return 'invalid-claims'
+  if (sub !== undefined && (typeof sub !== 'string' || sub === '' || sub.length > MAX_SUBJECT_LENGTH)) return 'invalid-claims'
+  if (checked !== undefined && (typeof checked !== 'number' || !Number.isSafeInteger(checked) || checked > iat)) return 'invalid-claims'
+  if (epoch !== undefined && (typeof epoch !== 'string' || !EPOCH.test(epoch) || checked === undefined)) return 'invalid-claims'
   if (!isParsedObject(data)) return 'invalid-claims'
   if (start > iat) return 'invalid-claims'
 
@@ -82,5 +96,16 @@ export function validateSessionClaims(payloadText: string, rules: ClaimRules): S
   // The absolute timeout, from the session's start: no amount of activity keeps a session past it.
   if (now >= start + rules.absoluteTimeout) return 'expired'
 
-  return { iat, exp, aud, sid, start, ...(permanent === true ? { permanent } : {}), data }
+  return {
+    iat,
+    exp,
+    aud,
+    sid,
+    start,
+    ...(permanent === true ? { permanent } : {}),
+    ...(typeof sub === 'string' ? { sub } : {}),
+    ...(typeof checked === 'number' ? { checked } : {}),
+    ...(typeof epoch === 'string' ? { epoch } : {}),
+    data,
+  }
 }

@@ -1,0 +1,63 @@
+import type { RevocationQuery, RevocationStatus, RevocationStore } from './store.ts'
+
+interface Entry {
+  /** For a subject: its cut-off; for a session: unused (0). Seconds. */
+  readonly value: number
+  /** Seconds: after this the entry is as good as gone. */
+  readonly expiresAt: number
+}
+
+/** Expired entries are swept once the map has grown this much since the last sweep. */
+const SWEEP_EVERY = 1024
+
+/**
+ * Revocations kept in this process's memory: right for one instance. Its epoch is new with every
+ * process, so a restart, which forgets every revocation, also ends every session checked before it
+ * (a revoked session must not come back). Several instances need a shared store (Redis, a Durable
+ * Object, Deno KV). Memory is bounded by time: each entry lives only as long as the tokens it refuses.
+ */
+export class MemoryRevocationStore implements RevocationStore {
+  readonly #sessions = new Map<string, Entry>()
+  readonly #subjects = new Map<string, Entry>()
+  #epoch: string | undefined
+  #sweepAt = SWEEP_EVERY
+  /** The latest time a query brought (the middleware's clock, which tests inject): what sweeping trusts. */
+  #now = 0
+
+  async check({ sessionId, subject, proposedEpoch, now }: RevocationQuery): Promise<RevocationStatus> {
+    this.#epoch ??= proposedEpoch
+    this.#now = Math.max(this.#now, now)
+    const revoked = this.#live(this.#sessions, sessionId, now)
+    const cutoff = subject === undefined ? undefined : this.#live(this.#subjects, subject, now)
+    return { sessionRevoked: revoked !== undefined, subjectCutoff: cutoff?.value, epoch: this.#epoch }
+  }
+
+  async revokeSession(sessionId: string, expiresAt: number): Promise<void> {
+    this.#put(this.#sessions, sessionId, { value: 0, expiresAt })
+  }
+
+  async revokeSubject(subject: string, cutoff: number, expiresAt: number): Promise<void> {
+    const known = this.#subjects.get(subject)
+    if (known !== undefined && known.value >= cutoff) return
+    this.#put(this.#subjects, subject, { value: cutoff, expiresAt })
+  }
+
+  /** Entries held (revoked sessions and subjects), expired ones not yet swept included. */
+  get size(): number {
+    return this.#sessions.size + this.#subjects.size
+  }
+
+  #live(map: Map<string, Entry>, key: string, now: number): Entry | undefined {
+    const entry = map.get(key)
+    return entry !== undefined && entry.expiresAt > now ? entry : undefined
+  }
+
+  #put(map: Map<string, Entry>, key: string, entry: Entry): void {
+    map.set(key, entry)
+    if (this.size < this.#sweepAt) return
+    for (const table of [this.#sessions, this.#subjects]) {
+      for (const [k, e] of table) if (e.expiresAt <= this.#now) table.delete(k)
+    }
+    this.#sweepAt = this.size + SWEEP_EVERY
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Where revocations live: the contract every adapter (in-memory, Redis, Durable Object, Deno KV)
+ * implements. Each method is one round trip to the store. The middleware decides what to ask and what
+ * the answers mean (see RevocationChecker); a store only keeps entries until they expire.
+ */
+export interface RevocationStore {
+  /**
+   * Looks up one session, in one round trip: whether its id was revoked, the cut-off of its subject
+   * (every session of the subject that started at or before it is over), and the store's epoch. The
+   * epoch is a marker the store keeps for as long as it keeps its data: when it is missing (a new
+   * store, or one that lost its data), the store saves `proposedEpoch` and answers with it.
+   */
+  check(query: RevocationQuery): Promise<RevocationStatus>
+  /** Revokes one session id until `expiresAt` (seconds), when its token cannot be valid any more. */
+  revokeSession(sessionId: string, expiresAt: number): Promise<void>
+  /**
+   * Ends every session of a subject that started at or before `cutoff` (seconds), until `expiresAt`.
+   * A later cut-off replaces an earlier one; an earlier one never lowers it.
+   */
+  revokeSubject(subject: string, cutoff: number, expiresAt: number): Promise<void>
+}
+
+export interface RevocationQuery {
+  readonly sessionId: string
+  readonly subject: string | undefined
+  /** The epoch to save when the store has none. */
+  readonly proposedEpoch: string
+  /** Seconds since the epoch, by the middleware's clock: entries that expired by now count as absent. */
+  readonly now: number
+}
+
+export interface RevocationStatus {
+  readonly sessionRevoked: boolean
+  /** The subject's cut-off in seconds, or undefined when none is in force. */
+  readonly subjectCutoff: number | undefined
+  readonly epoch: string
+}
+
+
+/** When an epoch began, in seconds. */
+export function epochStart(epoch: string): number {
+  return Number(epoch.slice(0, epoch.indexOf('.')))
+}

@@ -1,0 +1,574 @@
+// Revocation with the in-process store: what a logout ends, on this instance and on others sharing
+// the store, how often the store is asked, and what happens when it fails or loses its data.
+import { describe, expect, test } from 'bun:test'
+import { Hono } from 'hono'
+import {
+  MemoryRevocationStore,
+  session,
+  SessionStoreUnavailableError,
+  type InvalidSessionReason,
+  type RevocationOptions,
+  type RevocationQuery,
+  type RevocationStatus,
+  type RevocationStore,
+  type SessionEnv,
+  type SessionOptions,
+} from 'hono-jwt-session'
+import { CookieJar, TestClock } from 'hono-jwt-session/testing'
+
+const SECRET = 'revocation-test-secret-0123456789abcdef'
+
+/** A real store that a test can take down, make hang, or wipe (as a Redis restart without persistence would). */
+class FaultyStore implements RevocationStore {
+  inner = new MemoryRevocationStore()
+  mode: 'up' | 'down' | 'hang' = 'up'
+  calls = 0
+
+  #gate<T>(call: () => Promise<T>): Promise<T> {
+    this.calls++
+    if (this.mode === 'down') return Promise.reject(new Error('connection refused'))
+    if (this.mode === 'hang') return new Promise<T>(() => {})
+    return call()
+  }
+  check(query: RevocationQuery): Promise<RevocationStatus> {
+    return this.#gate(() => this.inner.check(query))
+  }
+  revokeSession(sessionId: string, expiresAt: number): Promise<void> {
+    return this.#gate(() => this.inner.revokeSession(sessionId, expiresAt))
+  }
+  revokeSubject(subject: string, cutoff: number, expiresAt: number): Promise<void> {
+    return this.#gate(() => this.inner.revokeSubject(subject, cutoff, expiresAt))
+  }
+  wipe(): void {
+    this.inner = new MemoryRevocationStore()
+  }
+}
+
+interface Shop {
+  app: Hono<SessionEnv>
+  invalid: InvalidSessionReason[]
+  errors: unknown[]
+}
+
+/** An app instance; several built on one store and clock are instances behind one load balancer. */
+function instance(store: RevocationStore, clock: TestClock, revocation: Omit<RevocationOptions, 'store'> = {}, extra: Partial<SessionOptions> = {}): Shop {
+  const invalid: InvalidSessionReason[] = []
+  const errors: unknown[] = []
+  const app = new Hono<SessionEnv>()
+  app.use(
+    session({
+      secret: SECRET,
+      cookie: { secure: false },
+      clock: clock.now,
+      revocation: { store, timeout: 5, ...revocation },
+      onInvalid: (reason) => invalid.push(reason),
+      ...extra,
+    }),
+  )
+  app.post('/login/:user', (c) => {
+    c.var.session.regenerate({ subject: c.req.param('user') })
+    c.var.session.set('user', c.req.param('user'))
+    return c.text('in')
+  })
+  app.post('/logout', (c) => {
+    c.var.session.clear({ everywhere: c.req.query('everywhere') === 'true' })
+    return c.text('out')
+  })
+  app.post('/cart', (c) => {
+    c.var.session.set('cart', ['tea'])
+    return c.text('ok')
+  })
+  app.get('/me', (c) => c.json({ user: c.var.session.get('user') ?? null, subject: c.var.session.subject ?? null }))
+  app.onError((error, c) => {
+    errors.push(error)
+    if (error instanceof SessionStoreUnavailableError) return error.getResponse()
+    return c.text('error', 500)
+  })
+  return { app, invalid, errors }
+}
+
+async function me(shop: Shop, jar: CookieJar): Promise<unknown> {
+  return (await jar.request(shop.app, '/me')).json()
+}
+
+/** A copy of the jar's cookies, as an attacker who stole them would hold. */
+function copy(jar: CookieJar): CookieJar {
+  return new CookieJar().set('session', jar.get('session')!)
+}
+
+describe('logout ends the session everywhere, not only in this browser', () => {
+  test('a copy of the cookie taken before logout is refused on its next request', async () => {
+    const store = new MemoryRevocationStore()
+    const shop = instance(store, new TestClock())
+    const browser = new CookieJar()
+    await browser.request(shop.app, '/login/ada', { method: 'POST' })
+    const stolen = copy(browser)
+    await browser.request(shop.app, '/logout', { method: 'POST' })
+
+    expect(await me(shop, stolen)).toEqual({ user: null, subject: null })
+    expect(shop.invalid).toEqual(['revoked'])
+    expect(stolen.get('session')).toBeUndefined()
+  })
+
+  test('a token reissued to the session before the logout is refused too: it carries the same session id', async () => {
+    const clock = new TestClock()
+    const shop = instance(new MemoryRevocationStore(), clock)
+    const browser = new CookieJar()
+    await browser.request(shop.app, '/login/ada', { method: 'POST' })
+    const early = copy(browser)
+    clock.advance(10)
+    await browser.request(shop.app, '/me')
+    const reissued = copy(browser)
+    expect(reissued.get('session')).not.toBe(early.get('session'))
+    await browser.request(shop.app, '/logout', { method: 'POST' })
+
+    expect(await me(shop, early)).toEqual({ user: null, subject: null })
+    expect(await me(shop, reissued)).toEqual({ user: null, subject: null })
+    expect(shop.invalid).toEqual(['revoked', 'revoked'])
+  })
+
+  test('another instance sharing the store refuses the copy on its next request', async () => {
+    const store = new MemoryRevocationStore()
+    const clock = new TestClock()
+    const [a, b] = [instance(store, clock), instance(store, clock)]
+    const browser = new CookieJar()
+    await browser.request(a.app, '/login/ada', { method: 'POST' })
+    const stolen = copy(browser)
+    await browser.request(a.app, '/logout', { method: 'POST' })
+
+    expect(await me(b, stolen)).toEqual({ user: null, subject: null })
+    expect(b.invalid).toEqual(['revoked'])
+  })
+
+  test('login revokes the session id from before login, so a copy of the anonymous cookie is worthless', async () => {
+    const shop = instance(new MemoryRevocationStore(), new TestClock())
+    const browser = new CookieJar()
+    await browser.request(shop.app, '/cart', { method: 'POST' })
+    const before = copy(browser)
+    await browser.request(shop.app, '/login/ada', { method: 'POST' })
+
+    expect(await me(shop, browser)).toEqual({ user: 'ada', subject: 'ada' })
+    expect(await me(shop, before)).toEqual({ user: null, subject: null })
+    expect(shop.invalid).toEqual(['revoked'])
+  })
+
+  test("a single logout leaves the same user's other sessions alone", async () => {
+    const shop = instance(new MemoryRevocationStore(), new TestClock())
+    const [laptop, phone] = [new CookieJar(), new CookieJar()]
+    await laptop.request(shop.app, '/login/ada', { method: 'POST' })
+    await phone.request(shop.app, '/login/ada', { method: 'POST' })
+    await laptop.request(shop.app, '/logout', { method: 'POST' })
+
+    expect(await me(shop, phone)).toEqual({ user: 'ada', subject: 'ada' })
+    expect(shop.invalid).toEqual([])
+  })
+})
+
+describe('the subject', () => {
+  test('a login that stores nothing but the subject keeps its cookie, and the subject comes back', async () => {
+    const clock = new TestClock()
+    const app = new Hono<SessionEnv>()
+    app.use(session({ secret: SECRET, cookie: { secure: false }, clock: clock.now }))
+    app.post('/login', (c) => {
+      c.var.session.regenerate({ subject: 'u-42' })
+      return c.text('in')
+    })
+    app.get('/who', (c) => c.text(c.var.session.subject ?? 'nobody'))
+    const jar = new CookieJar()
+    await jar.request(app, '/login', { method: 'POST' })
+
+    expect(await (await jar.request(app, '/who')).text()).toBe('u-42')
+  })
+
+  test('clear() forgets the subject', async () => {
+    const shop = instance(new MemoryRevocationStore(), new TestClock())
+    const jar = new CookieJar()
+    await jar.request(shop.app, '/login/ada', { method: 'POST' })
+    await jar.request(shop.app, '/logout', { method: 'POST' })
+
+    expect(await me(shop, jar)).toEqual({ user: null, subject: null })
+    expect(jar.get('session')).toBeUndefined()
+  })
+})
+
+describe('log out everywhere', () => {
+  test("ends every session of the subject, on any instance, and leaves the caller with none", async () => {
+    const store = new MemoryRevocationStore()
+    const clock = new TestClock()
+    const [a, b] = [instance(store, clock), instance(store, clock)]
+    const [laptop, phone] = [new CookieJar(), new CookieJar()]
+    await laptop.request(a.app, '/login/ada', { method: 'POST' })
+    await phone.request(b.app, '/login/ada', { method: 'POST' })
+    clock.advance(5)
+    const res = await laptop.request(a.app, '/logout?everywhere=true', { method: 'POST' })
+
+    expect(res.headers.getSetCookie()[0]).toContain('Max-Age=0')
+    expect(laptop.get('session')).toBeUndefined()
+    expect(await me(b, phone)).toEqual({ user: null, subject: null })
+    expect(b.invalid).toEqual(['revoked'])
+  })
+
+  test("leaves other users' sessions and anonymous sessions alone", async () => {
+    const clock = new TestClock()
+    const shop = instance(new MemoryRevocationStore(), clock)
+    const [ada, bob, guest] = [new CookieJar(), new CookieJar(), new CookieJar()]
+    await ada.request(shop.app, '/login/ada', { method: 'POST' })
+    await bob.request(shop.app, '/login/bob', { method: 'POST' })
+    await guest.request(shop.app, '/cart', { method: 'POST' })
+    clock.advance(5)
+    await ada.request(shop.app, '/logout?everywhere=true', { method: 'POST' })
+
+    expect(await me(shop, bob)).toEqual({ user: 'bob', subject: 'bob' })
+    expect(await (await guest.request(shop.app, '/cart', { method: 'POST' })).text()).toBe('ok')
+    expect(guest.get('session')).toBeDefined()
+    expect(shop.invalid).toEqual([])
+  })
+
+  test('a login after the cut-off is a new session and is not ended by it', async () => {
+    const clock = new TestClock()
+    const shop = instance(new MemoryRevocationStore(), clock)
+    const laptop = new CookieJar()
+    await laptop.request(shop.app, '/login/ada', { method: 'POST' })
+    await laptop.request(shop.app, '/logout?everywhere=true', { method: 'POST' })
+    clock.advance(1)
+    await laptop.request(shop.app, '/login/ada', { method: 'POST' })
+
+    expect(await me(shop, laptop)).toEqual({ user: 'ada', subject: 'ada' })
+  })
+
+  test('a session without a subject cannot log out everywhere: the handler gets a TypeError saying why', async () => {
+    const shop = instance(new MemoryRevocationStore(), new TestClock())
+    const guest = new CookieJar()
+    await guest.request(shop.app, '/cart', { method: 'POST' })
+    const res = await guest.request(shop.app, '/logout?everywhere=true', { method: 'POST' })
+
+    expect(res.status).toBe(500)
+    expect(String(shop.errors[0])).toContain('has no subject')
+  })
+
+  test('without the revocation option it is a configuration error, not a silent no-op', async () => {
+    const clock = new TestClock()
+    const app = new Hono<SessionEnv>()
+    const errors: unknown[] = []
+    app.use(session({ secret: SECRET, cookie: { secure: false }, clock: clock.now }))
+    app.post('/login', (c) => {
+      c.var.session.regenerate({ subject: 'ada' })
+      return c.text('in')
+    })
+    app.post('/logout', (c) => {
+      c.var.session.clear({ everywhere: true })
+      return c.text('out')
+    })
+    app.onError((error, c) => {
+      errors.push(error)
+      return c.text('error', 500)
+    })
+    const jar = new CookieJar()
+    await jar.request(app, '/login', { method: 'POST' })
+    const res = await jar.request(app, '/logout', { method: 'POST' })
+
+    expect(res.status).toBe(500)
+    expect(String(errors[0])).toContain('option "revocation" is required for clear({ everywhere: true })')
+    expect(jar.get('session')).toBeDefined()
+  })
+})
+
+describe('how often the store is asked', () => {
+  test('anonymous visitors with nothing stored never cost a store call', async () => {
+    const store = new FaultyStore()
+    const shop = instance(store, new TestClock())
+    for (let i = 0; i < 3; i++) await shop.app.request('/me')
+
+    expect(store.calls).toBe(0)
+  })
+
+  test('creating a session costs one call, to learn the store epoch it is stamped with', async () => {
+    const store = new FaultyStore()
+    const shop = instance(store, new TestClock())
+    await new CookieJar().request(shop.app, '/cart', { method: 'POST' })
+
+    expect(store.calls).toBe(1)
+  })
+
+  test('by default every request with a session asks the store once', async () => {
+    const store = new FaultyStore()
+    const shop = instance(store, new TestClock())
+    const jar = new CookieJar()
+    await jar.request(shop.app, '/login/ada', { method: 'POST' })
+    const afterLogin = store.calls
+    for (let i = 0; i < 4; i++) await jar.request(shop.app, '/me')
+
+    expect(store.calls - afterLogin).toBe(4)
+  })
+
+  test('with checkInterval, at most once per interval per session', async () => {
+    const store = new FaultyStore()
+    const clock = new TestClock()
+    const shop = instance(store, clock, { checkInterval: 30 })
+    const jar = new CookieJar()
+    await jar.request(shop.app, '/login/ada', { method: 'POST' })
+    const afterLogin = store.calls
+    for (let i = 0; i < 6; i++) {
+      clock.advance(10)
+      await jar.request(shop.app, '/me')
+    }
+    // Created at 0 (a new session counts as checked), then asked at 30 and at 60.
+    expect(store.calls - afterLogin).toBe(2)
+  })
+
+  test("with checkInterval another instance's logout applies within the interval, never later", async () => {
+    const store = new MemoryRevocationStore()
+    const clock = new TestClock()
+    const [a, b] = [instance(store, clock, { checkInterval: 30 }), instance(store, clock, { checkInterval: 30 })]
+    const browser = new CookieJar()
+    await browser.request(a.app, '/login/ada', { method: 'POST' })
+    const stolen = copy(browser)
+    clock.advance(20)
+    await browser.request(a.app, '/logout', { method: 'POST' })
+
+    expect(await me(b, stolen)).toEqual({ user: 'ada', subject: 'ada' })
+    clock.advance(10)
+    expect(await me(b, stolen)).toEqual({ user: null, subject: null })
+  })
+
+  test('with checkInterval the instance that revoked refuses the copy at once', async () => {
+    const clock = new TestClock()
+    const shop = instance(new MemoryRevocationStore(), clock, { checkInterval: 300 })
+    const browser = new CookieJar()
+    await browser.request(shop.app, '/login/ada', { method: 'POST' })
+    const stolen = copy(browser)
+    await browser.request(shop.app, '/logout', { method: 'POST' })
+
+    expect(await me(shop, stolen)).toEqual({ user: null, subject: null })
+  })
+
+  test('a revoked session, once refused, is refused again without asking the store', async () => {
+    const store = new FaultyStore()
+    const clock = new TestClock()
+    const [a, b] = [instance(store, clock), instance(store, clock)]
+    const browser = new CookieJar()
+    await browser.request(a.app, '/login/ada', { method: 'POST' })
+    const stolen = copy(browser)
+    await browser.request(a.app, '/logout', { method: 'POST' })
+    await b.app.request('/me', { headers: { Cookie: stolen.header()! } })
+    const calls = store.calls
+    await b.app.request('/me', { headers: { Cookie: stolen.header()! } })
+
+    expect(store.calls).toBe(calls)
+    expect(b.invalid).toEqual(['revoked', 'revoked'])
+  })
+})
+
+describe('when the store fails', () => {
+  test('a session confirmed within the outage grace is served without it', async () => {
+    const store = new FaultyStore()
+    const clock = new TestClock()
+    const shop = instance(store, clock, { outageGrace: 60 })
+    const jar = new CookieJar()
+    await jar.request(shop.app, '/login/ada', { method: 'POST' })
+    store.mode = 'down'
+    clock.advance(59)
+
+    expect(await me(shop, jar)).toEqual({ user: 'ada', subject: 'ada' })
+  })
+
+  test('a session last confirmed longer ago gets 503 with Retry-After, and keeps its cookie', async () => {
+    const store = new FaultyStore()
+    const clock = new TestClock()
+    const shop = instance(store, clock, { outageGrace: 60 })
+    const jar = new CookieJar()
+    await jar.request(shop.app, '/login/ada', { method: 'POST' })
+    const cookie = jar.get('session')
+    store.mode = 'down'
+    clock.advance(61)
+    const res = await jar.request(shop.app, '/me')
+
+    expect(res.status).toBe(503)
+    expect(Number(res.headers.get('Retry-After'))).toBeGreaterThanOrEqual(1)
+    expect(res.headers.getSetCookie()).toEqual([])
+    expect(jar.get('session')).toBe(cookie)
+  })
+
+  test('a store that hangs counts as failed after the timeout', async () => {
+    const store = new FaultyStore()
+    const clock = new TestClock()
+    const shop = instance(store, clock, { outageGrace: 0, timeout: 1 })
+    const jar = new CookieJar()
+    await jar.request(shop.app, '/login/ada', { method: 'POST' })
+    store.mode = 'hang'
+    clock.advance(1)
+
+    expect((await jar.request(shop.app, '/me')).status).toBe(503)
+  })
+
+  test('after a failure the store is left alone for a moment: requests fail fast instead of each waiting', async () => {
+    const store = new FaultyStore()
+    const clock = new TestClock()
+    const shop = instance(store, clock, { outageGrace: 0 })
+    const jar = new CookieJar()
+    await jar.request(shop.app, '/login/ada', { method: 'POST' })
+    const afterLogin = store.calls
+    store.mode = 'down'
+    clock.advance(1)
+    for (let i = 0; i < 5; i++) expect((await jar.request(shop.app, '/me')).status).toBe(503)
+
+    expect(store.calls - afterLogin).toBe(1)
+  })
+
+  test('service resumes by itself when the store returns', async () => {
+    const store = new FaultyStore()
+    const clock = new TestClock()
+    const shop = instance(store, clock, { outageGrace: 0 })
+    const jar = new CookieJar()
+    await jar.request(shop.app, '/login/ada', { method: 'POST' })
+    store.mode = 'down'
+    clock.advance(1)
+    expect((await jar.request(shop.app, '/me')).status).toBe(503)
+    store.mode = 'up'
+    clock.advance(3)
+
+    expect(await me(shop, jar)).toEqual({ user: 'ada', subject: 'ada' })
+  })
+
+  test('a logout while the store is down answers 503 and changes nothing: the logout is never silently half done', async () => {
+    const store = new FaultyStore()
+    const clock = new TestClock()
+    const shop = instance(store, clock, { outageGrace: 60 })
+    const jar = new CookieJar()
+    await jar.request(shop.app, '/login/ada', { method: 'POST' })
+    store.mode = 'down'
+    clock.advance(1)
+    const res = await jar.request(shop.app, '/logout', { method: 'POST' })
+
+    expect(res.status).toBe(503)
+    expect(jar.get('session')).toBeDefined()
+  })
+
+  test('anonymous visitors are served while the store is down', async () => {
+    const store = new FaultyStore()
+    store.mode = 'down'
+    const shop = instance(store, new TestClock(), { outageGrace: 0 })
+
+    expect((await new CookieJar().request(shop.app, '/cart', { method: 'POST' })).status).toBe(200)
+  })
+})
+
+describe('when the store loses its data', () => {
+  test('every session checked before the loss is refused, so a revoked one cannot come back', async () => {
+    const store = new FaultyStore()
+    const clock = new TestClock()
+    const shop = instance(store, clock)
+    const [ada, bob] = [new CookieJar(), new CookieJar()]
+    await ada.request(shop.app, '/login/ada', { method: 'POST' })
+    await bob.request(shop.app, '/login/bob', { method: 'POST' })
+    const stolen = copy(ada)
+    await ada.request(shop.app, '/logout', { method: 'POST' })
+    await me(shop, bob)
+    store.wipe()
+    clock.advance(1)
+    const fresh = instance(store, clock)
+
+    expect(await me(fresh, stolen)).toEqual({ user: null, subject: null })
+    expect(await me(fresh, bob)).toEqual({ user: null, subject: null })
+    expect(fresh.invalid).toEqual(['store-reset', 'store-reset'])
+  })
+
+  test('sessions that start after the loss are unaffected', async () => {
+    const store = new FaultyStore()
+    const clock = new TestClock()
+    const shop = instance(store, clock)
+    await new CookieJar().request(shop.app, '/login/old', { method: 'POST' })
+    store.wipe()
+    clock.advance(1)
+    const jar = new CookieJar()
+    await jar.request(shop.app, '/login/ada', { method: 'POST' })
+    clock.advance(1)
+
+    expect(await me(shop, jar)).toEqual({ user: 'ada', subject: 'ada' })
+  })
+
+  test('a session created while the store was down is kept when the store comes back with its data', async () => {
+    const store = new FaultyStore()
+    const clock = new TestClock()
+    const shop = instance(store, clock)
+    await new CookieJar().request(shop.app, '/cart', { method: 'POST' })
+    store.mode = 'down'
+    clock.advance(10)
+    const jar = new CookieJar()
+    await jar.request(shop.app, '/login/ada', { method: 'POST' })
+    store.mode = 'up'
+    clock.advance(10)
+
+    expect(await me(shop, jar)).toEqual({ user: 'ada', subject: 'ada' })
+  })
+
+  test('a session created while the store was down is refused when the store comes back without its data', async () => {
+    const store = new FaultyStore()
+    const clock = new TestClock()
+    const shop = instance(store, clock)
+    await new CookieJar().request(shop.app, '/cart', { method: 'POST' })
+    store.mode = 'down'
+    clock.advance(10)
+    const jar = new CookieJar()
+    await jar.request(shop.app, '/login/ada', { method: 'POST' })
+    store.wipe()
+    store.mode = 'up'
+    clock.advance(10)
+
+    expect(await me(shop, jar)).toEqual({ user: null, subject: null })
+    expect(shop.invalid).toEqual(['store-reset'])
+  })
+
+  test('a token from a middleware without revocation is accepted once revocation is turned on: nobody is logged out', async () => {
+    const clock = new TestClock()
+    const before = new Hono<SessionEnv>()
+    before.use(session({ secret: SECRET, cookie: { secure: false }, clock: clock.now }))
+    before.post('/login/:user', (c) => {
+      c.var.session.regenerate({ subject: c.req.param('user') })
+      c.var.session.set('user', c.req.param('user'))
+      return c.text('in')
+    })
+    const jar = new CookieJar()
+    await jar.request(before, '/login/ada', { method: 'POST' })
+    const after = instance(new MemoryRevocationStore(), clock)
+
+    expect(await me(after, jar)).toEqual({ user: 'ada', subject: 'ada' })
+  })
+})
+
+describe('the in-process store', () => {
+  test('a revocation is kept only as long as a token of that session could be valid', async () => {
+    const store = new MemoryRevocationStore()
+    await store.revokeSession('A'.repeat(22), 1000)
+    const query = (now: number) => store.check({ sessionId: 'A'.repeat(22), subject: undefined, proposedEpoch: '1.x', now })
+
+    expect((await query(999)).sessionRevoked).toBe(true)
+    expect((await query(1000)).sessionRevoked).toBe(false)
+  })
+
+  test("a subject's cut-off only ever moves later", async () => {
+    const store = new MemoryRevocationStore()
+    await store.revokeSubject('ada', 500, 10_000)
+    await store.revokeSubject('ada', 400, 10_000)
+    const status = await store.check({ sessionId: 'A'.repeat(22), subject: 'ada', proposedEpoch: '1.x', now: 600 })
+
+    expect(status.subjectCutoff).toBe(500)
+  })
+
+  test('its epoch is the first one proposed, for as long as it lives', async () => {
+    const store = new MemoryRevocationStore()
+    const first = await store.check({ sessionId: 'A'.repeat(22), subject: undefined, proposedEpoch: '1.first', now: 1 })
+    const second = await store.check({ sessionId: 'A'.repeat(22), subject: undefined, proposedEpoch: '2.second', now: 2 })
+
+    expect([first.epoch, second.epoch]).toEqual(['1.first', '1.first'])
+  })
+
+  test('expired entries are swept, so memory follows the logouts of the last absolute timeout', async () => {
+    const store = new MemoryRevocationStore()
+    for (let i = 0; i < 5000; i++) await store.revokeSession(`s${i}`, 100)
+    await store.check({ sessionId: 'x', subject: undefined, proposedEpoch: '1.x', now: 200 })
+    for (let i = 0; i < 5000; i++) await store.revokeSession(`t${i}`, 300)
+
+    expect(store.size).toBeLessThanOrEqual(5000 + 1024)
+  })
+})
