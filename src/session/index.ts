@@ -26,7 +26,7 @@ export { getSession, session, type SessionEnv, type SessionOptionsFactory } from
 export { Session, type SessionData, type SessionShape, type RegenerateOptions, type ClearOptions } from './session.ts'
 export type { SessionOptions, Secret } from './options.ts'
 export type { RevocationOptions } from './revocation/checker.ts'
-export type { RevocationStore, RevocationQuery, RevocationStatus } from './revocation/store.ts'
+export type { RevocationStore, RevocationQuery, RevocationStatus, SessionRevocation, SubjectRevocation } from './revocation/store.ts'
 export { MemoryRevocationStore } from './revocation/memory.ts'
 export { generateSecret } from './secret.ts'
 export { MAX_COOKIE_BYTES, type SessionCookieOptions, type SameSite } from './cookie.ts'

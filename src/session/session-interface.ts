@@ -188,10 +188,10 @@ export class SessionInterface {
       if (revocation === undefined) {
         throw new SessionConfigError('revocation', 'is required for clear({ everywhere: true }): without a store, other devices cannot be reached')
       }
-      await revocation.revokeSubject(state.endEverywhere, now, now + absoluteTimeout + clockTolerance)
+      await revocation.revokeSubject({ subject: state.endEverywhere, cutoff: now, expiresAt: now + absoluteTimeout + clockTolerance, now })
     }
     if (revocation !== undefined && verified !== undefined && state.renewed) {
-      await revocation.revokeSession(verified.claims.sid, verified.claims.start + absoluteTimeout + clockTolerance)
+      await revocation.revokeSession({ sessionId: verified.claims.sid, expiresAt: verified.claims.start + absoluteTimeout + clockTolerance, now })
     }
   }
 

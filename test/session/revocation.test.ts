@@ -13,8 +13,11 @@ import {
   type RevocationStore,
   type SessionEnv,
   type SessionOptions,
+  type SessionRevocation,
+  type SubjectRevocation,
 } from 'hono-jwt-session'
 import { CookieJar, TestClock } from 'hono-jwt-session/testing'
+import { describeStoreContract } from '../support/store-contract.ts'
 
 const SECRET = 'revocation-test-secret-0123456789abcdef'
 
@@ -33,11 +36,11 @@ class FaultyStore implements RevocationStore {
   check(query: RevocationQuery): Promise<RevocationStatus> {
     return this.#gate(() => this.inner.check(query))
   }
-  revokeSession(sessionId: string, expiresAt: number): Promise<void> {
-    return this.#gate(() => this.inner.revokeSession(sessionId, expiresAt))
+  revokeSession(revocation: SessionRevocation): Promise<void> {
+    return this.#gate(() => this.inner.revokeSession(revocation))
   }
-  revokeSubject(subject: string, cutoff: number, expiresAt: number): Promise<void> {
-    return this.#gate(() => this.inner.revokeSubject(subject, cutoff, expiresAt))
+  revokeSubject(revocation: SubjectRevocation): Promise<void> {
+    return this.#gate(() => this.inner.revokeSubject(revocation))
   }
   wipe(): void {
     this.inner = new MemoryRevocationStore()
@@ -536,38 +539,22 @@ describe('when the store loses its data', () => {
   })
 })
 
+describeStoreContract('the in-process store', async () => ({ store: new MemoryRevocationStore(), [Symbol.asyncDispose]: async () => {} }))
+
 describe('the in-process store', () => {
   test('a revocation is kept only as long as a token of that session could be valid', async () => {
     const store = new MemoryRevocationStore()
-    await store.revokeSession('A'.repeat(22), 1000)
+    await store.revokeSession({ sessionId: 'A'.repeat(22), expiresAt: 1000, now: 900 })
     const query = (now: number) => store.check({ sessionId: 'A'.repeat(22), subject: undefined, proposedEpoch: '1.x', now })
 
     expect((await query(999)).sessionRevoked).toBe(true)
     expect((await query(1000)).sessionRevoked).toBe(false)
   })
 
-  test("a subject's cut-off only ever moves later", async () => {
-    const store = new MemoryRevocationStore()
-    await store.revokeSubject('ada', 500, 10_000)
-    await store.revokeSubject('ada', 400, 10_000)
-    const status = await store.check({ sessionId: 'A'.repeat(22), subject: 'ada', proposedEpoch: '1.x', now: 600 })
-
-    expect(status.subjectCutoff).toBe(500)
-  })
-
-  test('its epoch is the first one proposed, for as long as it lives', async () => {
-    const store = new MemoryRevocationStore()
-    const first = await store.check({ sessionId: 'A'.repeat(22), subject: undefined, proposedEpoch: '1.first', now: 1 })
-    const second = await store.check({ sessionId: 'A'.repeat(22), subject: undefined, proposedEpoch: '2.second', now: 2 })
-
-    expect([first.epoch, second.epoch]).toEqual(['1.first', '1.first'])
-  })
-
   test('expired entries are swept, so memory follows the logouts of the last absolute timeout', async () => {
     const store = new MemoryRevocationStore()
-    for (let i = 0; i < 5000; i++) await store.revokeSession(`s${i}`, 100)
-    await store.check({ sessionId: 'x', subject: undefined, proposedEpoch: '1.x', now: 200 })
-    for (let i = 0; i < 5000; i++) await store.revokeSession(`t${i}`, 300)
+    for (let i = 0; i < 5000; i++) await store.revokeSession({ sessionId: `s${i}`, expiresAt: 100, now: 50 })
+    for (let i = 0; i < 5000; i++) await store.revokeSession({ sessionId: `t${i}`, expiresAt: 300, now: 200 })
 
     expect(store.size).toBeLessThanOrEqual(5000 + 1024)
   })

@@ -1,7 +1,7 @@
 import { SessionStoreUnavailableError } from '../errors.ts'
 import { GenerationalCache } from '../token/generational-cache.ts'
 import type { SessionClaims } from '../token/claims.ts'
-import { epochStart, type RevocationStatus, type RevocationStore } from './store.ts'
+import { epochStart, type RevocationStatus, type RevocationStore, type SessionRevocation, type SubjectRevocation } from './store.ts'
 
 /** The `revocation` option of `session()`. */
 export interface RevocationOptions {
@@ -137,15 +137,15 @@ export class RevocationChecker {
   }
 
   /** Ends one session: its id is refused here at once, and everywhere once the store has it. */
-  async revokeSession(sessionId: string, expiresAt: number): Promise<void> {
-    this.#revokedIds.set(sessionId, true)
-    await this.#write(() => this.#config.store.revokeSession(sessionId, expiresAt))
+  async revokeSession(revocation: SessionRevocation): Promise<void> {
+    this.#revokedIds.set(revocation.sessionId, true)
+    await this.#write(() => this.#config.store.revokeSession(revocation))
   }
 
-  /** Ends every session of `subject` that started at or before `cutoff`. */
-  async revokeSubject(subject: string, cutoff: number, expiresAt: number): Promise<void> {
-    this.#rememberCutoff(subject, cutoff)
-    await this.#write(() => this.#config.store.revokeSubject(subject, cutoff, expiresAt))
+  /** Ends every session of a subject that started at or before the cut-off. */
+  async revokeSubject(revocation: SubjectRevocation): Promise<void> {
+    this.#rememberCutoff(revocation.subject, revocation.cutoff)
+    await this.#write(() => this.#config.store.revokeSubject(revocation))
   }
 
   async #write(call: () => Promise<void>): Promise<void> {

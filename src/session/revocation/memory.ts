@@ -1,4 +1,4 @@
-import type { RevocationQuery, RevocationStatus, RevocationStore } from './store.ts'
+import type { RevocationQuery, RevocationStatus, RevocationStore, SessionRevocation, SubjectRevocation } from './store.ts'
 
 interface Entry {
   /** For a subject: its cut-off; for a session: unused (0). Seconds. */
@@ -21,25 +21,22 @@ export class MemoryRevocationStore implements RevocationStore {
   readonly #subjects = new Map<string, Entry>()
   #epoch: string | undefined
   #sweepAt = SWEEP_EVERY
-  /** The latest time a query brought (the middleware's clock, which tests inject): what sweeping trusts. */
-  #now = 0
 
   async check({ sessionId, subject, proposedEpoch, now }: RevocationQuery): Promise<RevocationStatus> {
     this.#epoch ??= proposedEpoch
-    this.#now = Math.max(this.#now, now)
     const revoked = this.#live(this.#sessions, sessionId, now)
     const cutoff = subject === undefined ? undefined : this.#live(this.#subjects, subject, now)
     return { sessionRevoked: revoked !== undefined, subjectCutoff: cutoff?.value, epoch: this.#epoch }
   }
 
-  async revokeSession(sessionId: string, expiresAt: number): Promise<void> {
-    this.#put(this.#sessions, sessionId, { value: 0, expiresAt })
+  async revokeSession({ sessionId, expiresAt, now }: SessionRevocation): Promise<void> {
+    this.#put(this.#sessions, sessionId, { value: 0, expiresAt }, now)
   }
 
-  async revokeSubject(subject: string, cutoff: number, expiresAt: number): Promise<void> {
-    const known = this.#subjects.get(subject)
+  async revokeSubject({ subject, cutoff, expiresAt, now }: SubjectRevocation): Promise<void> {
+    const known = this.#live(this.#subjects, subject, now)
     if (known !== undefined && known.value >= cutoff) return
-    this.#put(this.#subjects, subject, { value: cutoff, expiresAt })
+    this.#put(this.#subjects, subject, { value: cutoff, expiresAt }, now)
   }
 
   /** Entries held (revoked sessions and subjects), expired ones not yet swept included. */
@@ -52,11 +49,11 @@ export class MemoryRevocationStore implements RevocationStore {
     return entry !== undefined && entry.expiresAt > now ? entry : undefined
   }
 
-  #put(map: Map<string, Entry>, key: string, entry: Entry): void {
+  #put(map: Map<string, Entry>, key: string, entry: Entry, now: number): void {
     map.set(key, entry)
     if (this.size < this.#sweepAt) return
     for (const table of [this.#sessions, this.#subjects]) {
-      for (const [k, e] of table) if (e.expiresAt <= this.#now) table.delete(k)
+      for (const [k, e] of table) if (e.expiresAt <= now) table.delete(k)
     }
     this.#sweepAt = this.size + SWEEP_EVERY
   }

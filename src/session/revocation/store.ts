@@ -11,13 +11,29 @@ export interface RevocationStore {
    * store, or one that lost its data), the store saves `proposedEpoch` and answers with it.
    */
   check(query: RevocationQuery): Promise<RevocationStatus>
-  /** Revokes one session id until `expiresAt` (seconds), when its token cannot be valid any more. */
-  revokeSession(sessionId: string, expiresAt: number): Promise<void>
+  /** Revokes one session id until `expiresAt`, when no token of it can be valid any more. */
+  revokeSession(revocation: SessionRevocation): Promise<void>
   /**
-   * Ends every session of a subject that started at or before `cutoff` (seconds), until `expiresAt`.
-   * A later cut-off replaces an earlier one; an earlier one never lowers it.
+   * Ends every session of a subject that started at or before `cutoff`, until `expiresAt`. A later
+   * cut-off replaces an earlier one; an earlier one never lowers it.
    */
-  revokeSubject(subject: string, cutoff: number, expiresAt: number): Promise<void>
+  revokeSubject(revocation: SubjectRevocation): Promise<void>
+}
+
+export interface SessionRevocation {
+  readonly sessionId: string
+  /** Seconds since the epoch. */
+  readonly expiresAt: number
+  /** Seconds since the epoch, by the middleware's clock: a store that counts time-to-live uses expiresAt − now. */
+  readonly now: number
+}
+
+export interface SubjectRevocation {
+  readonly subject: string
+  /** Seconds since the epoch: sessions that started at or before it are over. */
+  readonly cutoff: number
+  readonly expiresAt: number
+  readonly now: number
 }
 
 export interface RevocationQuery {
