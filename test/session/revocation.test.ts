@@ -18,8 +18,8 @@ import {
 } from 'hono-jwt-session'
 import { CookieJar, TestClock } from 'hono-jwt-session/testing'
 import { describeStoreContract } from '../support/store-contract.ts'
+import { copy, instance, me, SECRET } from '../support/revocation-app.ts'
 
-const SECRET = 'revocation-test-secret-0123456789abcdef'
 
 /** A real store that a test can take down, make hang, or wipe (as a Redis restart without persistence would). */
 class FaultyStore implements RevocationStore {
@@ -45,58 +45,6 @@ class FaultyStore implements RevocationStore {
   wipe(): void {
     this.inner = new MemoryRevocationStore()
   }
-}
-
-interface Shop {
-  app: Hono<SessionEnv>
-  invalid: InvalidSessionReason[]
-  errors: unknown[]
-}
-
-/** An app instance; several built on one store and clock are instances behind one load balancer. */
-function instance(store: RevocationStore, clock: TestClock, revocation: Omit<RevocationOptions, 'store'> = {}, extra: Partial<SessionOptions> = {}): Shop {
-  const invalid: InvalidSessionReason[] = []
-  const errors: unknown[] = []
-  const app = new Hono<SessionEnv>()
-  app.use(
-    session({
-      secret: SECRET,
-      cookie: { secure: false },
-      clock: clock.now,
-      revocation: { store, timeout: 5, ...revocation },
-      onInvalid: (reason) => invalid.push(reason),
-      ...extra,
-    }),
-  )
-  app.post('/login/:user', (c) => {
-    c.var.session.regenerate({ subject: c.req.param('user') })
-    c.var.session.set('user', c.req.param('user'))
-    return c.text('in')
-  })
-  app.post('/logout', (c) => {
-    c.var.session.clear({ everywhere: c.req.query('everywhere') === 'true' })
-    return c.text('out')
-  })
-  app.post('/cart', (c) => {
-    c.var.session.set('cart', ['tea'])
-    return c.text('ok')
-  })
-  app.get('/me', (c) => c.json({ user: c.var.session.get('user') ?? null, subject: c.var.session.subject ?? null }))
-  app.onError((error, c) => {
-    errors.push(error)
-    if (error instanceof SessionStoreUnavailableError) return error.getResponse()
-    return c.text('error', 500)
-  })
-  return { app, invalid, errors }
-}
-
-async function me(shop: Shop, jar: CookieJar): Promise<unknown> {
-  return (await jar.request(shop.app, '/me')).json()
-}
-
-/** A copy of the jar's cookies, as an attacker who stole them would hold. */
-function copy(jar: CookieJar): CookieJar {
-  return new CookieJar().set('session', jar.get('session')!)
 }
 
 describe('logout ends the session everywhere, not only in this browser', () => {

@@ -1,0 +1,68 @@
+// A small app with revocation on, for the tests of logout across instances: several built on one
+// store and one clock are instances behind one load balancer.
+import { Hono } from 'hono'
+import {
+  session,
+  SessionStoreUnavailableError,
+  type InvalidSessionReason,
+  type RevocationOptions,
+  type RevocationStore,
+  type SessionEnv,
+  type SessionOptions,
+} from 'hono-jwt-session'
+import { CookieJar, type TestClock } from 'hono-jwt-session/testing'
+
+export const SECRET = 'revocation-test-secret-0123456789abcdef'
+
+export interface Shop {
+  app: Hono<SessionEnv>
+  invalid: InvalidSessionReason[]
+  errors: unknown[]
+}
+
+/** An app instance; several built on one store and clock are instances behind one load balancer. */
+export function instance(store: RevocationStore, clock: TestClock, revocation: Omit<RevocationOptions, 'store'> = {}, extra: Partial<SessionOptions> = {}): Shop {
+  const invalid: InvalidSessionReason[] = []
+  const errors: unknown[] = []
+  const app = new Hono<SessionEnv>()
+  app.use(
+    session({
+      secret: SECRET,
+      cookie: { secure: false },
+      clock: clock.now,
+      revocation: { store, timeout: 5, ...revocation },
+      onInvalid: (reason) => invalid.push(reason),
+      ...extra,
+    }),
+  )
+  app.post('/login/:user', (c) => {
+    c.var.session.regenerate({ subject: c.req.param('user') })
+    c.var.session.set('user', c.req.param('user'))
+    return c.text('in')
+  })
+  app.post('/logout', (c) => {
+    c.var.session.clear({ everywhere: c.req.query('everywhere') === 'true' })
+    return c.text('out')
+  })
+  app.post('/cart', (c) => {
+    c.var.session.set('cart', ['tea'])
+    return c.text('ok')
+  })
+  app.get('/me', (c) => c.json({ user: c.var.session.get('user') ?? null, subject: c.var.session.subject ?? null }))
+  app.onError((error, c) => {
+    errors.push(error)
+    if (error instanceof SessionStoreUnavailableError) return error.getResponse()
+    return c.text('error', 500)
+  })
+  return { app, invalid, errors }
+}
+
+export async function me(shop: Shop, jar: CookieJar): Promise<unknown> {
+  return (await jar.request(shop.app, '/me')).json()
+}
+
+/** A copy of the jar's cookies, as an attacker who stole them would hold. */
+export function copy(jar: CookieJar): CookieJar {
+  return new CookieJar().set('session', jar.get('session')!)
+}
+
