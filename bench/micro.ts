@@ -7,7 +7,7 @@ import { session, type SessionEnv } from 'hono-jwt-session'
 import { lazyKeyring } from '../src/session/keyring.ts'
 import { resolveOptions } from '../src/session/options.ts'
 import { TokenCache } from '../src/session/token/cache.ts'
-import { signSessionToken, verifySessionToken } from '../src/session/token/jws.ts'
+import { issueSessionToken, verifySessionToken } from '../src/session/token/session-token.ts'
 
 const SECRET = 'bench-secret-0123456789-abcdefghijklmnop'
 const smoke = process.argv.includes('--smoke')
@@ -17,7 +17,8 @@ const keys = await lazyKeyring(config.secret, config.fallbackSecrets)()
 const now = Math.floor(Date.now() / 1000)
 const claims = { iat: now, exp: now + 1800, aud: 'session', sid: 'AAAAAAAAAAAAAAAAAAAAAA', start: now, data: { username: 'user' } }
 const cache = new TokenCache(5000)
-const token = await signSessionToken(claims, keys.signing, cache)
+const token = await issueSessionToken(claims, keys, 'signed', cache)
+const encrypted = await issueSessionToken(claims, keys, 'encrypted', cache)
 const ctx = { audience: 'session', now, idleTimeout: 1800, absoluteTimeout: 43200, clockTolerance: 5 }
 const cookieHeader = `theme=dark; _ga=GA1.2.3456789; session=${token}; lang=en`
 const context = { req: { raw: { headers: new Headers({ cookie: cookieHeader }) } } } as never
@@ -38,8 +39,10 @@ summary(() => {
     bench('cookie parse (one name from a 4-cookie header)', () => getCookie(context, 'session'))
     bench('token verify, in full (jose + HMAC)', () => verifySessionToken(token, keys, ctx, undefined))
     bench('token verify, cache hit (claims checked)', () => verifySessionToken(token, keys, ctx, cache))
-    bench('token issue, in full (jose + HMAC)', () => signSessionToken(claims, keys.signing, undefined))
-    bench('token issue, cache hit (same payload this second)', () => signSessionToken(claims, keys.signing, cache))
+    bench('token issue, in full (jose + HMAC)', () => issueSessionToken(claims, keys, 'signed', undefined))
+    bench('token issue, cache hit (same payload this second)', () => issueSessionToken(claims, keys, 'signed', cache))
+    bench('encrypted token open, in full (jose + AES-GCM)', () => verifySessionToken(encrypted, keys, ctx, undefined))
+    bench('encrypted token issue, in full (jose + AES-GCM)', () => issueSessionToken(claims, keys, 'encrypted', undefined))
   })
   group('whole request, in process (app.request)', () => {
     bench('bare Hono route', () => bare.request('/check', { headers: { cookie: cookieHeader } }))

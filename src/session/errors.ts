@@ -3,16 +3,18 @@ import { HTTPException } from 'hono/http-exception'
 /** Why a session cookie was refused. The cookie's contents are never part of it. */
 export type InvalidSessionReason =
   /**
-   * Not a compact JWS, bad base64url or JSON, a spelling other than the one issued (quoted,
-   * percent-encoded, other trailing bits), or longer than any cookie we issue.
+   * Not a compact JWS or JWE, bad base64url or JSON, compressed, a spelling other than the one issued
+   * (quoted, percent-encoded, other trailing bits), or longer than any cookie we issue.
    */
   | 'malformed'
-  /** Signed with an algorithm other than HS256, including `alg: none`. */
+  /** Signed with an algorithm other than HS256 (`alg: none` included), or encrypted other than dir + A256GCM. */
   | 'unsupported-algorithm'
   /** No `kid`, or a `kid` naming none of the configured secrets. */
   | 'unknown-key'
   /** The signature does not match the key its `kid` names. */
   | 'bad-signature'
+  /** An encrypted token that does not decrypt and authenticate with the key its `kid` names. */
+  | 'decryption-failed'
   /** A JWT made for something else: its `typ` is not `session+jwt`. */
   | 'wrong-type'
   /** A session token for another audience: another app, or another cookie name (`aud`). */

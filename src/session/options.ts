@@ -2,6 +2,7 @@ import type { Context } from 'hono'
 import { resolveCookie, type SessionCookie, type SessionCookieOptions } from './cookie.ts'
 import { SessionConfigError, type InvalidSessionReason } from './errors.ts'
 import type { ResolvedRevocation, RevocationOptions } from './revocation/checker.ts'
+import type { TokenFormat } from './token/session-token.ts'
 
 /** A secret as text (used as its UTF-8 bytes) or as raw bytes. At least 32 bytes. */
 export type Secret = string | Uint8Array
@@ -26,6 +27,13 @@ export interface SessionOptions {
    * issuer's). Expiry is always exact. Default 5.
    */
   clockTolerance?: number
+  /**
+   * `true`: the session is an encrypted JWE (dir + A256GCM, a key derived from the secret), so nobody
+   * holding the cookie can read it. Default `false`: a signed JWS, readable by its holder and by any
+   * JWT library holding the secret. Tokens of either kind are accepted whatever this says, and reissued
+   * in the configured one, so switching logs nobody out.
+   */
+  encrypt?: boolean
   /** The cookie's name and attributes. */
   cookie?: SessionCookieOptions
   /**
@@ -57,6 +65,7 @@ export interface ResolvedOptions {
   readonly idleTimeout: number
   readonly absoluteTimeout: number
   readonly refreshEachRequest: boolean
+  readonly format: TokenFormat
   readonly clockTolerance: number
   readonly cookie: SessionCookie
   readonly audience: string
@@ -168,6 +177,7 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     idleTimeout,
     absoluteTimeout,
     refreshEachRequest: boolean(options.refreshEachRequest, 'refreshEachRequest', true),
+    format: boolean(options.encrypt, 'encrypt', false) ? 'encrypted' : 'signed',
     clockTolerance: wholeNumber(options.clockTolerance, 'clockTolerance', 5, CLOCK_TOLERANCE),
     cookie,
     audience,

@@ -9,7 +9,7 @@ import { RevocationChecker, type RevocationStamp } from './revocation/checker.ts
 import { newSessionId, Session, sessionState, type SessionShape, type SessionState } from './session.ts'
 import { TokenCache } from './token/cache.ts'
 import type { ClaimRules, SessionClaims } from './token/claims.ts'
-import { signSessionToken, verifySessionToken, type VerifyResult } from './token/jws.ts'
+import { issueSessionToken, verifySessionToken, type VerifyResult } from './token/session-token.ts'
 
 type Verified = Extract<VerifyResult, { ok: true }>
 
@@ -139,6 +139,7 @@ export class SessionInterface {
       verified === undefined ||
       config.refreshEachRequest ||
       !verified.key.current ||
+      verified.format !== config.format ||
       now - verified.claims.iat >= config.idleTimeout / 2 ||
       stamp?.checked !== verified.claims.checked ||
       state.changed()
@@ -151,7 +152,7 @@ export class SessionInterface {
     sendSessionCookie(c, serializeSessionCookie(config.cookie, issued.token, issued.maxAge))
   }
 
-  /** A token for this session at `now` (seconds), signed with the current key, and the cookie's Max-Age. */
+  /** A token for this session at `now` (seconds), made with the current key, and the cookie's Max-Age. */
   async issue(session: IssuedSession, now: number): Promise<{ token: string; maxAge: number | undefined }> {
     const config = this.#config
     const claims: SessionClaims = {
@@ -165,8 +166,7 @@ export class SessionInterface {
       ...(session.stamp === undefined ? {} : { checked: session.stamp.checked, epoch: session.stamp.epoch }),
       data: session.data,
     }
-    const keys = await this.#keyring()
-    const token = await signSessionToken(claims, keys.signing, this.#cache)
+    const token = await issueSessionToken(claims, await this.#keyring(), config.format, this.#cache)
     return { token, maxAge: session.permanent ? claims.exp - now : undefined }
   }
 

@@ -1,0 +1,81 @@
+import { errors } from 'jose'
+import type { InvalidSessionReason } from '../errors.ts'
+import { UnknownKeyError, type Keyring, type SessionKey } from '../keyring.ts'
+import type { TokenCache } from './cache.ts'
+import { validateSessionClaims, type ClaimRules, type SessionClaims } from './claims.ts'
+import { decrypt, encrypt } from './jwe.ts'
+import { sign, TOKEN_TYPE, verifySigned, type Opened } from './jws.ts'
+
+/** How a session token is made: a signed JWS (readable by anyone holding it) or an encrypted JWE. */
+export type TokenFormat = 'signed' | 'encrypted'
+
+export type VerifyResult =
+  | { readonly ok: true; readonly claims: SessionClaims; readonly key: SessionKey; readonly format: TokenFormat }
+  | { readonly ok: false; readonly reason: InvalidSessionReason }
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
+
+function refused(reason: InvalidSessionReason): VerifyResult {
+  return { ok: false, reason }
+}
+
+function reasonFor(error: unknown): InvalidSessionReason {
+  if (error instanceof UnknownKeyError) return 'unknown-key'
+  if (error instanceof errors.JOSEAlgNotAllowed) return 'unsupported-algorithm'
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'bad-signature'
+  if (error instanceof errors.JWEDecryptionFailed) return 'decryption-failed'
+  // JWSInvalid, JWEInvalid, JOSENotSupported (an unknown "crit", compression), or anything else a
+  // hostile token makes the parser throw: none of it may escape as a 5xx.
+  return 'malformed'
+}
+
+/** A compact JWS has three parts, a compact JWE five: the format is read from the dots alone. */
+function formatOf(token: string): TokenFormat {
+  let dots = 0
+  for (let i = token.indexOf('.'); i !== -1; i = token.indexOf('.', i + 1)) dots++
+  return dots === 4 ? 'encrypted' : 'signed'
+}
+
+function withClaims(payload: string, key: SessionKey, format: TokenFormat, rules: ClaimRules): VerifyResult {
+  const claims = validateSessionClaims(payload, rules)
+  return typeof claims === 'string' ? refused(claims) : { ok: true, claims, key, format }
+}
+
+/**
+ * Verifies a session cookie's value, signed or encrypted whatever the configured format (so turning
+ * encryption on or off logs nobody out). Never throws: a refused token comes back with its reason.
+ */
+export async function verifySessionToken(token: string, keyring: Keyring, rules: ClaimRules, cache: TokenCache | undefined): Promise<VerifyResult> {
+  const format = formatOf(token)
+  const known = cache?.known(token)
+  const knownKey = known === undefined ? undefined : keyring.find(known.kid)
+  if (known !== undefined && knownKey !== undefined) return withClaims(known.payload, knownKey, format, rules)
+
+  let opened: Opened | undefined
+  try {
+    opened = format === 'encrypted' ? await decrypt(token, keyring) : await verifySigned(token, keyring)
+  } catch (error) {
+    return refused(reasonFor(error))
+  }
+  if (opened === undefined) return refused('malformed')
+  if (opened.typ !== TOKEN_TYPE) return refused('wrong-type')
+  const key = keyring.find(opened.kid)
+  if (key === undefined) return refused('unknown-key')
+  const payload = decoder.decode(opened.payload)
+  const result = withClaims(payload, key, format, rules)
+  if (result.ok) cache?.rememberVerified(token, { payload, kid: key.kid })
+  return result
+}
+
+/** Makes a token of the claims with the current key; the payload is serialised once. */
+export async function issueSessionToken(claims: SessionClaims, keyring: Keyring, format: TokenFormat, cache: TokenCache | undefined): Promise<string> {
+  const payload = JSON.stringify(claims)
+  const known = cache?.signedFor(payload)
+  if (known !== undefined) return known
+  const key = keyring.current
+  const bytes = encoder.encode(payload)
+  const token = format === 'encrypted' ? await encrypt(bytes, key) : await sign(bytes, key)
+  cache?.rememberSigned(token, { payload, kid: key.kid })
+  return token
+}
