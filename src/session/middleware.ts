@@ -75,8 +75,9 @@ export function session<T extends SessionShape<T> = SessionData, E extends Env =
  * The request's session, like `c.var.session`, but a route the middleware does not cover gets a
  * SessionMissingError that says so, instead of a TypeError from `undefined`.
  */
-export function getSession<T extends SessionShape<T> = SessionData>(c: Context<SessionEnv<T>>): Session<T> {
-  const current = c.get('session')
-  if (!(current instanceof Session)) throw new SessionMissingError(`${c.req.method} ${c.req.path}`)
+export function getSession<T extends SessionShape<T> = SessionData, E extends Env = Env>(c: Context<E & SessionEnv<T>>): Session<T> {
+  // Typed as always there; at run time it is absent on a route the middleware does not cover.
+  const current: Session<T> | undefined = c.get('session')
+  if (current === undefined) throw new SessionMissingError(`${c.req.method} ${c.req.path}`)
   return current
 }
