@@ -85,11 +85,16 @@ describe('JSR', () => {
     expect(jsr.publish?.include?.slice().sort()).toEqual([`${LIBRARY}/**/*.ts`, 'LICENSE', 'README.md'].sort())
   })
 
-  const denoDir = mkdtempSync(join(tmpdir(), 'hono-jwt-session-deno-'))
-  afterAll(() => rmSync(denoDir, { recursive: true, force: true }))
   // deno.json is the demo's (an import map, no "name"), so JSR's file is named explicitly. Deno's
   // cache starts empty: hono and jose come from the npm registry, as on JSR; jsr.io is not needed.
-  const deno = (args: string[]) => run([join(BIN, 'deno'), ...args, '--config', 'jsr.json'], { env: { DENO_DIR: denoDir } })
+  let denoDir: string | undefined
+  const deno = (args: string[]) => {
+    denoDir ??= mkdtempSync(join(tmpdir(), 'hono-jwt-session-deno-'))
+    return run([join(BIN, 'deno'), ...args, '--config', 'jsr.json'], { env: { DENO_DIR: denoDir } })
+  }
+  afterAll(() => {
+    if (denoDir !== undefined) rmSync(denoDir, { recursive: true, force: true })
+  })
 
   test(
     'deno publish --dry-run: type-checks, no slow types, and would upload exactly the library, README and LICENSE',

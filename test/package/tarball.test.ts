@@ -12,9 +12,13 @@ import { BIN, mustRun, pkg, ROOT, run, sourceOf, targets } from './support.ts'
 
 const MINUTE = 60_000
 const CONSUMER = join(import.meta.dir, 'consumer')
-const work = mkdtempSync(join(tmpdir(), 'hono-jwt-session-package-'))
-const project = join(work, 'consumer')
-afterAll(() => rmSync(work, { recursive: true, force: true }))
+// The temp dir holds the tarball, the consumer project and Deno's cache; made on first use, removed at the end.
+let madeWork: string | undefined
+const work = (): string => (madeWork ??= mkdtempSync(join(tmpdir(), 'hono-jwt-session-package-')))
+const project = (): string => join(work(), 'consumer')
+afterAll(() => {
+  if (madeWork !== undefined) rmSync(madeWork, { recursive: true, force: true })
+})
 
 /** Runs `make` once, on first use, and hands every caller the same promise. */
 function once<T>(make: () => Promise<T>): () => Promise<T> {
@@ -39,9 +43,9 @@ const dryRun = once(async () => packInfo((await mustRun(['npm', 'pack', '--dry-r
 /** The real tarball, packed from the build the dry run just made, with the same file list. */
 const tarball = once(async () => {
   const listed = await dryRun()
-  const packed = packInfo((await mustRun(['npm', 'pack', '--json', '--ignore-scripts', '--pack-destination', work])).stdout)
+  const packed = packInfo((await mustRun(['npm', 'pack', '--json', '--ignore-scripts', '--pack-destination', work()])).stdout)
   expect(packed.files.map((f) => f.path).sort()).toEqual(listed.files.map((f) => f.path).sort())
-  return join(work, packed.filename)
+  return join(work(), packed.filename)
 })
 
 // hono as our lockfile has it, and the consumer's: the minor below (or above, for 4.0).
@@ -52,14 +56,15 @@ const lockedMinor = Number(lockedHono.split('.')[1])
 const consumerMinor = lockedMinor > 0 ? lockedMinor - 1 : 1
 
 const DENO = join(BIN, 'deno')
-const TSC = { 5: join(project, 'node_modules/.bin/tsc'), 7: join(BIN, 'tsc') } as const
+const TSC = { 5: () => join(project(), 'node_modules/.bin/tsc'), 7: () => join(BIN, 'tsc') } as const
 const TS_VERSION = { 5: /^Version 5\.9\.\d+$/, 7: /^Version 7\.0\.\d+$/ } as const
 const CONFIG = { nodenext: 'tsconfig.json', bundler: 'tsconfig.bundler.json' } as const
 
 /** The throwaway project: the consumer's files, and the tarball installed by npm with hono and TypeScript 5. */
 const installed = once(async () => {
   const file = await tarball()
-  cpSync(CONSUMER, project, { recursive: true })
+  const dir = project()
+  cpSync(CONSUMER, dir, { recursive: true })
   const manifest = {
     name: 'consumer',
     private: true,
@@ -67,13 +72,13 @@ const installed = once(async () => {
     dependencies: { hono: `~4.${consumerMinor}.0`, [pkg.name]: `file:${file}` },
     devDependencies: { typescript: '~5.9.0' },
   }
-  writeFileSync(join(project, 'package.json'), JSON.stringify(manifest, null, 2))
-  await mustRun(['npm', 'install', '--no-audit', '--no-fund', '--update-notifier=false'], { cwd: project })
-  return project
+  writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2))
+  await mustRun(['npm', 'install', '--no-audit', '--no-fund', '--update-notifier=false'], { cwd: dir })
+  return dir
 })
 
 /** TypeScript 5, the project's own, compiles the consumer for Node (the type checks are below). */
-const emitted = once(async () => mustRun([TSC[5], '-p', CONFIG.nodenext, '--noCheck', '--pretty', 'false'], { cwd: await installed() }))
+const emitted = once(async () => mustRun([TSC[5](), '-p', CONFIG.nodenext, '--noCheck', '--pretty', 'false'], { cwd: await installed() }))
 
 type TsVersion = keyof typeof TSC
 type Resolution = keyof typeof CONFIG
@@ -101,7 +106,7 @@ const DIRECTIVE = /^\s*\/\/ @ts-expect-error\b/
 function typeCheck(ts: TsVersion, resolution: Resolution): Promise<TypeCheck> {
   return (typeChecks[`${ts}-${resolution}`] ??= (async () => {
     const dir = await installed()
-    const version = (await mustRun([TSC[ts], '--version'], { cwd: dir })).stdout.trim()
+    const version = (await mustRun([TSC[ts](), '--version'], { cwd: dir })).stdout.trim()
     const mutant = `mutant-${ts}-${resolution}`
     cpSync(join(dir, 'src'), join(dir, mutant), { recursive: true })
     cpSync(join(dir, 'unused-expect-error.ts'), join(dir, mutant, 'unused-expect-error.ts'))
@@ -114,7 +119,7 @@ function typeCheck(ts: TsVersion, resolution: Resolution): Promise<TypeCheck> {
       join(dir, config),
       JSON.stringify({ extends: `./${CONFIG[resolution]}`, compilerOptions: { rootDir: '.', noEmit: true }, include: ['src', mutant] }),
     )
-    const result = await run([TSC[ts], '-p', config, '--pretty', 'false'], { cwd: dir })
+    const result = await run([TSC[ts](), '-p', config, '--pretty', 'false'], { cwd: dir })
     const errors = [...result.stdout.matchAll(/^(\S+?)\((\d+),\d+\): error (TS\d+)/gm)].map(([, file, line, code]) => ({
       file: file!.replace(`${mutant}/`, 'mutant/'),
       line: Number(line),
@@ -259,7 +264,7 @@ describe('installed with npm into a project outside the repository', () => {
     "Deno runs the consumer from the project's node_modules (an empty Deno cache, --cached-only)",
     async () => {
       const dir = await prepared()
-      const denoDir = join(work, 'deno-run-cache')
+      const denoDir = join(work(), 'deno-run-cache')
       expectAllPassed((await mustRun([DENO, 'run', '--cached-only', 'src/run.ts'], { cwd: dir, env: { DENO_DIR: denoDir } })).stdout)
     },
     2 * MINUTE,
@@ -269,7 +274,7 @@ describe('installed with npm into a project outside the repository', () => {
     'workerd runs a Worker bundled by wrangler: options from a binding, the checks in the isolate',
     async () => {
       const dir = await prepared()
-      const logs = join(work, 'wrangler-logs')
+      const logs = join(work(), 'wrangler-logs')
       mkdirSync(logs, { recursive: true })
       await mustRun(['node', join(BIN, 'wrangler'), 'deploy', '--dry-run', '--outdir', 'build'], {
         cwd: dir,
