@@ -1,0 +1,355 @@
+// The package as users get it: packed by npm, linted, installed with npm into a throwaway project
+// outside the repository next to another hono 4 minor, run on Node, Bun, Deno and workerd, and
+// type-checked by a strict consumer with TypeScript 5 and 7. Nothing is cached between runs but
+// npm's own cache: the tarball, the project and Deno's cache are made fresh in the temp dir.
+import { afterAll, describe, expect, test } from 'bun:test'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { Miniflare } from 'miniflare'
+import { BIN, mustRun, pkg, ROOT, run, sourceOf, targets } from './support.ts'
+
+const MINUTE = 60_000
+const CONSUMER = join(import.meta.dir, 'consumer')
+// The temp dir holds the tarball, the consumer project and Deno's cache; made on first use, removed at the end.
+let madeWork: string | undefined
+const work = (): string => (madeWork ??= mkdtempSync(join(tmpdir(), 'hono-jwt-session-package-')))
+const project = (): string => join(work(), 'consumer')
+afterAll(() => {
+  if (madeWork !== undefined) rmSync(madeWork, { recursive: true, force: true })
+})
+
+/** Runs `make` once, on first use, and hands every caller the same promise. */
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined
+  return () => (made ??= make())
+}
+
+interface PackInfo {
+  filename: string
+  files: { path: string }[]
+}
+
+function packInfo(stdout: string): PackInfo {
+  const [info] = JSON.parse(stdout) as PackInfo[]
+  if (info === undefined) throw new Error(`npm pack printed no package:\n${stdout}`)
+  return info
+}
+
+/** `npm pack --dry-run --json`: runs prepack (the build) and lists what would be published. */
+const dryRun = once(async () => packInfo((await mustRun(['npm', 'pack', '--dry-run', '--json'])).stdout))
+
+/** The real tarball, packed from the build the dry run just made, with the same file list. */
+const tarball = once(async () => {
+  const listed = await dryRun()
+  const packed = packInfo((await mustRun(['npm', 'pack', '--json', '--ignore-scripts', '--pack-destination', work()])).stdout)
+  expect(packed.files.map((f) => f.path).sort()).toEqual(listed.files.map((f) => f.path).sort())
+  return join(work(), packed.filename)
+})
+
+// hono as our lockfile has it, and the consumer's: the minor below (or above, for 4.0).
+const bunLock = Bun.JSONC.parse(readFileSync(join(ROOT, 'bun.lock'), 'utf8')) as { packages: Record<string, [string, ...unknown[]]> }
+const lockedHono = /^hono@(4\.\d+\.\d+)$/.exec(bunLock.packages.hono?.[0] ?? '')?.[1]
+if (lockedHono === undefined) throw new Error(`bun.lock does not hold hono 4: ${String(bunLock.packages.hono?.[0])}`)
+const lockedMinor = Number(lockedHono.split('.')[1])
+const consumerMinor = lockedMinor > 0 ? lockedMinor - 1 : 1
+
+const DENO = join(BIN, 'deno')
+const TSC = { 5: () => join(project(), 'node_modules/.bin/tsc'), 7: () => join(BIN, 'tsc') } as const
+const TS_VERSION = { 5: /^Version 5\.9\.\d+$/, 7: /^Version 7\.0\.\d+$/ } as const
+const CONFIG = { nodenext: 'tsconfig.json', bundler: 'tsconfig.bundler.json' } as const
+
+/** The throwaway project: the consumer's files, and the tarball installed by npm with hono and TypeScript 5. */
+const installed = once(async () => {
+  const file = await tarball()
+  const dir = project()
+  cpSync(CONSUMER, dir, { recursive: true })
+  const manifest = {
+    name: 'consumer',
+    private: true,
+    type: 'module',
+    dependencies: { hono: `~4.${consumerMinor}.0`, [pkg.name]: `file:${file}` },
+    devDependencies: { typescript: '~5.9.0' },
+  }
+  writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2))
+  await mustRun(['npm', 'install', '--no-audit', '--no-fund', '--update-notifier=false'], { cwd: dir })
+  return dir
+})
+
+/** TypeScript 5, the project's own, compiles the consumer for Node (the type checks are below). */
+const emitted = once(async () => mustRun([TSC[5](), '-p', CONFIG.nodenext, '--noCheck', '--pretty', 'false'], { cwd: await installed() }))
+
+type TsVersion = keyof typeof TSC
+type Resolution = keyof typeof CONFIG
+const COMBINATIONS = ([5, 7] as const).flatMap((ts) => (['nodenext', 'bundler'] as const).map((resolution) => ({ ts, resolution })))
+
+interface TypeCheck {
+  version: string
+  code: number
+  output: string
+  errors: { file: string; line: number; code: string }[]
+  /** The lines of mutant/types.ts that had a directive over them. */
+  expected: number[]
+  unusedLine: number
+}
+
+/**
+ * One compile of the consumer's src/ plus a mutant of it: mutant/types.ts is src/types.ts with its
+ * `@ts-expect-error` directives blanked out (same line numbers), and mutant/unused-expect-error.ts has
+ * one directive over a valid line. src/ must compile cleanly; the mutant must fail with an error on
+ * exactly each line a directive covered, and TS2578 (unused directive) on the valid line.
+ */
+const typeChecks: Record<string, Promise<TypeCheck>> = {}
+const DIRECTIVE = /^\s*\/\/ @ts-expect-error\b/
+
+function typeCheck(ts: TsVersion, resolution: Resolution): Promise<TypeCheck> {
+  return (typeChecks[`${ts}-${resolution}`] ??= (async () => {
+    const dir = await installed()
+    const version = (await mustRun([TSC[ts](), '--version'], { cwd: dir })).stdout.trim()
+    const mutant = `mutant-${ts}-${resolution}`
+    cpSync(join(dir, 'src'), join(dir, mutant), { recursive: true })
+    cpSync(join(dir, 'unused-expect-error.ts'), join(dir, mutant, 'unused-expect-error.ts'))
+    const lines = readFileSync(join(dir, 'src/types.ts'), 'utf8').split('\n')
+    const expected = lines.flatMap((line, i) => (DIRECTIVE.test(line) ? [i + 2] : []))
+    writeFileSync(join(dir, mutant, 'types.ts'), lines.map((line) => line.replace('@ts-expect-error', '(blanked)')).join('\n'))
+    const unusedLine = readFileSync(join(dir, 'unused-expect-error.ts'), 'utf8').split('\n').findIndex((line) => DIRECTIVE.test(line)) + 1
+    const config = `tsconfig.${mutant}.json`
+    writeFileSync(
+      join(dir, config),
+      JSON.stringify({ extends: `./${CONFIG[resolution]}`, compilerOptions: { rootDir: '.', noEmit: true }, include: ['src', mutant] }),
+    )
+    const result = await run([TSC[ts](), '-p', config, '--pretty', 'false'], { cwd: dir })
+    const errors = [...result.stdout.matchAll(/^(\S+?)\((\d+),\d+\): error (TS\d+)/gm)].map(([, file, line, code]) => ({
+      file: file!.replace(`${mutant}/`, 'mutant/'),
+      line: Number(line),
+      code: code!,
+    }))
+    const output = result.stdout + result.stderr
+    // Every error tsc printed was understood (one that names no file would otherwise go unseen).
+    if ((output.match(/error TS\d+/g) ?? []).length !== errors.length) throw new Error(`unexpected tsc output:\n${output}`)
+    return { version, code: result.code, output, errors, expected, unusedLine }
+  })())
+}
+
+/** The installed project, with the four type checks started alongside whatever runs next. */
+const prepared = once(async () => {
+  const dir = await installed()
+  for (const { ts, resolution } of COMBINATIONS) void typeCheck(ts, resolution).catch(() => {})
+  return dir
+})
+
+interface Report {
+  passed: string[]
+  expected: string[]
+}
+
+/** What the consumer's run.ts printed: every check it expects passed, and there are checks. */
+function expectAllPassed(stdout: string): void {
+  const report = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as Report
+  expect(report.expected.length).toBeGreaterThanOrEqual(10)
+  expect(report.passed).toEqual(report.expected)
+}
+
+describe('npm pack', () => {
+  test(
+    'publishes dist/**, package.json, README.md, LICENSE and CHANGELOG.md, and nothing else',
+    async () => {
+      const files = (await dryRun()).files.map((f) => f.path).sort()
+      expect(files.filter((f) => !f.startsWith('dist/'))).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'package.json'])
+      // Each dist file is the JavaScript or declarations of a library source file: no demo, test or bench code.
+      const foreign = files
+        .filter((f) => f.startsWith('dist/'))
+        .filter((f) => {
+          const source = /\.(d\.ts|js)$/.test(f) ? sourceOf(`./${f}`) : undefined
+          return source === undefined || !existsSync(join(ROOT, source))
+        })
+      expect(foreign).toEqual([])
+      // Every export target (types included) and the bin are in it.
+      const promised = [...targets(pkg.exports), ...Object.values(pkg.bin ?? {})].map((t) => t.replace(/^\.\//, ''))
+      expect(promised.length).toBeGreaterThan(Object.keys(pkg.exports).length)
+      expect(promised.filter((t) => !files.includes(t))).toEqual([])
+    },
+    MINUTE,
+  )
+
+  test(
+    'publint --strict finds nothing',
+    async () => {
+      const result = await run([join(BIN, 'publint'), 'run', await tarball(), '--strict'])
+      expect({ code: result.code, output: result.stdout + result.stderr }).toEqual({ code: 0, output: expect.stringContaining('All good!') })
+    },
+    MINUTE,
+  )
+
+  test(
+    'attw --profile esm-only: every export resolves with its types; only CommonJS resolutions fail',
+    async () => {
+      const result = await run([join(BIN, 'attw'), await tarball(), '--profile', 'esm-only', '--format', 'json'])
+      const report = JSON.parse(result.stdout) as {
+        analysis: { entrypoints: Record<string, unknown> }
+        problems?: Record<string, { entrypoint: string; resolutionKind?: string }[]>
+      }
+      expect(Object.keys(report.analysis.entrypoints).sort()).toEqual(Object.keys(pkg.exports).sort())
+      // esm-only ignores node10 and node16-from-CJS (there is no CommonJS build); anything else fails.
+      const counted = Object.values(report.problems ?? {})
+        .flat()
+        .filter((problem) => !['node10', 'node16-cjs'].includes(problem.resolutionKind ?? ''))
+      expect(counted).toEqual([])
+      expect(result.code).toBe(0)
+    },
+    MINUTE,
+  )
+})
+
+describe('installed with npm into a project outside the repository', () => {
+  test(
+    `next to hono 4.${consumerMinor} (ours is ${lockedHono}): one copy of hono, and only jose besides`,
+    async () => {
+      const dir = await prepared()
+      const version = (JSON.parse(readFileSync(join(dir, 'node_modules/hono/package.json'), 'utf8')) as { version: string }).version
+      expect(version.split('.').slice(0, 2).join('.')).toBe(`4.${consumerMinor}`)
+      // Every package.json named hono anywhere under node_modules: exactly the top-level one.
+      const honos: string[] = []
+      const walk = (modules: string): void => {
+        if (!existsSync(modules)) return
+        for (const entry of readdirSync(modules)) {
+          if (entry.startsWith('.')) continue
+          const paths = entry.startsWith('@') ? readdirSync(join(modules, entry)).map((name) => join(modules, entry, name)) : [join(modules, entry)]
+          for (const path of paths) {
+            if (path.endsWith(`${join('node_modules', 'hono')}`)) honos.push(path)
+            walk(join(path, 'node_modules'))
+          }
+        }
+      }
+      walk(join(dir, 'node_modules'))
+      expect(honos).toEqual([join(dir, 'node_modules/hono')])
+      // What the package brought: its dependencies and its peers, nothing else.
+      const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')) as {
+        packages: Record<string, { version?: string; resolved?: string }>
+      }
+      // The package is the tarball just packed.
+      expect(lock.packages[`node_modules/${pkg.name}`]).toMatchObject({ version: pkg.version, resolved: expect.stringMatching(/^file:.*\.tgz$/) })
+      const all = Object.keys(lock.packages)
+        .filter((path) => path.startsWith('node_modules/'))
+        .map((path) => path.replace(/^.*node_modules\//, ''))
+      const consumers = ['hono', pkg.name, 'typescript']
+      expect(all.filter((name) => !consumers.includes(name)).sort()).toEqual(Object.keys(pkg.dependencies ?? {}).sort())
+    },
+    2 * MINUTE,
+  )
+
+  test(
+    'plain Node runs the consumer compiled by its own tsc, and the bin prints a secret',
+    async () => {
+      const dir = await prepared()
+      await emitted()
+      expectAllPassed((await mustRun(['node', 'out/run.js'], { cwd: dir })).stdout)
+      const secret = await mustRun(['node', join('node_modules/.bin', Object.keys(pkg.bin ?? {})[0] ?? 'missing')], { cwd: dir })
+      expect(secret.stdout).toMatch(/^[A-Za-z0-9_-]{43}\n$/)
+    },
+    2 * MINUTE,
+  )
+
+  test(
+    'Bun runs the consumer',
+    async () => {
+      const dir = await prepared()
+      expectAllPassed((await mustRun([process.execPath, 'src/run.ts'], { cwd: dir })).stdout)
+    },
+    2 * MINUTE,
+  )
+
+  test(
+    "Deno runs the consumer from the project's node_modules (an empty Deno cache, --cached-only)",
+    async () => {
+      const dir = await prepared()
+      const denoDir = join(work(), 'deno-run-cache')
+      expectAllPassed((await mustRun([DENO, 'run', '--cached-only', 'src/run.ts'], { cwd: dir, env: { DENO_DIR: denoDir } })).stdout)
+    },
+    2 * MINUTE,
+  )
+
+  test(
+    'workerd runs a Worker bundled by wrangler: options from a binding, the checks in the isolate',
+    async () => {
+      const dir = await prepared()
+      const logs = join(work(), 'wrangler-logs')
+      mkdirSync(logs, { recursive: true })
+      await mustRun(['node', join(BIN, 'wrangler'), 'deploy', '--dry-run', '--outdir', 'build'], {
+        cwd: dir,
+        env: { WRANGLER_SEND_METRICS: 'false', WRANGLER_LOG_PATH: logs },
+      })
+      // Bundled from the throwaway project's node_modules: the tarball's dist and the consumer's hono.
+      const map = JSON.parse(readFileSync(join(dir, 'build/worker.js.map'), 'utf8')) as { sources: string[] }
+      const bundled = new Set(map.sources.map((source) => /node_modules\/([^/]+)\/dist\//.exec(source)?.[1]).filter(Boolean))
+      expect([...bundled].sort()).toEqual(['hono', 'hono-jwt-session', 'jose'])
+
+      const config = Bun.TOML.parse(readFileSync(join(dir, 'wrangler.toml'), 'utf8')) as { compatibility_date: string }
+      const SESSION_SECRET = 'the Worker binding secret, 32 bytes or more'
+      const mf = new Miniflare({
+        modules: true,
+        scriptPath: join(dir, 'build/worker.js'),
+        modulesRoot: join(dir, 'build'),
+        compatibilityDate: config.compatibility_date,
+        bindings: { SESSION_SECRET },
+      })
+      try {
+        const selftest = await mf.dispatchFetch('http://localhost/selftest')
+        expectAllPassed(await selftest.text())
+
+        // The factory-form middleware over HTTP: a cookie is set and read back…
+        let res = await mf.dispatchFetch('http://localhost/')
+        expect(await res.text()).toBe('visits=1')
+        const cookie = (res.headers.get('Set-Cookie') ?? '').split(';')[0] ?? ''
+        expect(cookie).toMatch(/^session=[\w-]+\.[\w-]+\.[\w-]+$/)
+        res = await mf.dispatchFetch('http://localhost/', { headers: { Cookie: cookie } })
+        expect(await res.text()).toBe('visits=2')
+        // …a tampered one is anonymous…
+        const tampered = cookie.slice(0, -8) + (cookie.slice(-8, -7) === 'A' ? 'B' : 'A') + cookie.slice(-7)
+        res = await mf.dispatchFetch('http://localhost/', { headers: { Cookie: tampered } })
+        expect(await res.text()).toBe('visits=1')
+        // …and the secret is the binding's: a cookie made for it (by the installed testing helper) is
+        // a logged-in user, one made with another secret is not.
+        const testing = (await import(pathToFileURL(join(dir, 'node_modules', pkg.name, 'dist/testing.js')).href)) as {
+          sessionCookie(options: object, data: object): Promise<string>
+        }
+        const me = async (secret: string) => {
+          const made = await testing.sessionCookie({ secret, cookie: { secure: false } }, { username: 'grace' })
+          return (await mf.dispatchFetch('http://localhost/me', { headers: { Cookie: made } })).json()
+        }
+        expect(await me(SESSION_SECRET)).toEqual({ username: 'grace' })
+        expect(await me('some other secret that is 32 bytes long')).toEqual({ username: null })
+      } finally {
+        await mf.dispose()
+      }
+    },
+    2 * MINUTE,
+  )
+})
+
+describe('a strict TypeScript consumer type-checks against the installed declarations', () => {
+  for (const { ts, resolution } of COMBINATIONS) {
+    test(
+      `TypeScript ${ts}, moduleResolution ${resolution}: the consumer compiles, every @ts-expect-error fires, an unused one fails`,
+      async () => {
+        await prepared()
+        const check = await typeCheck(ts, resolution)
+        expect(check.version).toMatch(TS_VERSION[ts])
+        // The consumer itself: no error at all (an unused directive would be one).
+        expect({ errors: check.errors.filter((e) => e.file.startsWith('src/')), output: check.output }).toEqual({ errors: [], output: expect.any(String) })
+        // The mutant: an error on exactly each line a directive covered, and nowhere else in types.ts…
+        expect(check.expected.length).toBeGreaterThanOrEqual(8)
+        const hit = [...new Set(check.errors.filter((e) => e.file === 'mutant/types.ts').map((e) => e.line))].sort((a, b) => a - b)
+        expect(hit).toEqual(check.expected)
+        // …and the directive over a valid line reported as unused, so a directive that stops firing fails the check.
+        expect(check.errors.filter((e) => e.file === 'mutant/unused-expect-error.ts')).toEqual([
+          { file: 'mutant/unused-expect-error.ts', line: check.unusedLine, code: 'TS2578' },
+        ])
+        expect(check.errors.filter((e) => !e.file.startsWith('src/') && !e.file.startsWith('mutant/'))).toEqual([])
+        expect(check.code).not.toBe(0)
+      },
+      2 * MINUTE,
+    )
+  }
+})
