@@ -6,6 +6,7 @@ import { SessionConfigError, SessionTooLargeError } from './errors.ts'
  */
 export const MAX_COOKIE_BYTES = 4096
 
+/** The cookie's SameSite attribute: when browsers send it along with requests from other sites. */
 export type SameSite = 'Strict' | 'Lax' | 'None'
 
 /** How the session cookie is named and sent. */

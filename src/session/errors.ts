@@ -35,8 +35,11 @@ export type InvalidSessionReason =
 
 /** A mistake in the options given to `session()`; thrown when the middleware is built. */
 export class SessionConfigError extends Error {
+  /** A stable code to test for, whatever the message says. */
   readonly code = 'ERR_SESSION_CONFIG'
+  /** The class's name, also on instances that cross realms. */
   override name = 'SessionConfigError'
+  /** Thrown by `session()`: `option` names the option at fault, and the message says what is wrong. */
   constructor(
     /** The option at fault, e.g. `secret` or `cookie.sameSite`. */
     readonly option: string,
@@ -48,8 +51,11 @@ export class SessionConfigError extends Error {
 
 /** A value that JSON cannot carry unchanged was put into the session. */
 export class SessionValueError extends TypeError {
+  /** A stable code to test for, whatever the message says. */
   readonly code = 'ERR_SESSION_VALUE'
+  /** The class's name, also on instances that cross realms. */
   override name = 'SessionValueError'
+  /** Thrown by `set()` and by the middleware when it saves a value changed in place into something else. */
   constructor(
     /** Where the bad value sits, e.g. `cart[2].price`. */
     readonly path: string,
@@ -64,8 +70,11 @@ export class SessionValueError extends TypeError {
  * still valid cookie. It is an HTTPException: Hono's default error handler answers 413 with it.
  */
 export class SessionTooLargeError extends HTTPException {
+  /** A stable code to test for, whatever the message says. */
   readonly code = 'ERR_SESSION_TOO_LARGE'
+  /** The class's name, also on instances that cross realms. */
   override name = 'SessionTooLargeError'
+  /** Thrown by the middleware when it saves, before anything is sent. */
   constructor(
     /** Bytes of cookie name + value that would have been sent. */
     readonly size: number,
@@ -83,8 +92,11 @@ export class SessionTooLargeError extends HTTPException {
  * HTTPException: Hono's default error handler answers 503 with a `Retry-After` header.
  */
 export class SessionStoreUnavailableError extends HTTPException {
+  /** A stable code to test for, whatever the message says. */
   readonly code = 'ERR_SESSION_STORE_UNAVAILABLE'
+  /** The class's name, also on instances that cross realms. */
   override name = 'SessionStoreUnavailableError'
+  /** Thrown by the middleware; `retryAfter` also goes into the response's Retry-After header. */
   constructor(
     /** Seconds until the store is tried again. */
     readonly retryAfter: number,
@@ -106,8 +118,11 @@ export class SessionStoreUnavailableError extends HTTPException {
  * route, or on a path that does not cover it. A bug in the app, so it surfaces as a 500.
  */
 export class SessionMissingError extends Error {
+  /** A stable code to test for, whatever the message says. */
   readonly code = 'ERR_SESSION_MISSING'
+  /** The class's name, also on instances that cross realms. */
   override name = 'SessionMissingError'
+  /** Thrown by `getSession(c)`. */
   constructor(
     /** The request, e.g. `GET /admin`. */
     readonly route: string,

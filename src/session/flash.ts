@@ -1,10 +1,13 @@
 import type { JsonValue } from './json.ts'
 
+/** How a page may style a flash message. */
 export type FlashCategory = 'info' | 'success' | 'warning' | 'error'
 
 /** A one-time message for the next page (Flask's `flash()`): see `Session.flash()`. */
 export interface FlashMessage {
+  /** How to style it. */
   category: FlashCategory
+  /** The text, as given: escape it when you put it in HTML. */
   message: string
 }
 
@@ -13,6 +16,7 @@ export const FLASH_KEY = '_flashes'
 
 /** Add to your session type to read the queue yourself; `flash()` and `takeFlashes()` work without it. */
 export interface FlashData {
+  /** The queue `flash()` appends to and `takeFlashes()` empties. */
   _flashes?: FlashMessage[]
 }
 

@@ -23,7 +23,15 @@
  * @module
  */
 export { getSession, session, type SessionEnv, type SessionOptionsFactory } from './middleware.ts'
-export { Session, type SessionData, type SessionShape, type RegenerateOptions, type ClearOptions } from './session.ts'
+export {
+  Session,
+  type SessionData,
+  type SessionShape,
+  type SessionKeyOf,
+  type SessionValueOf,
+  type RegenerateOptions,
+  type ClearOptions,
+} from './session.ts'
 export type { SessionOptions, Secret } from './options.ts'
 export type { RevocationOptions } from './revocation/checker.ts'
 export type { RevocationStore, RevocationQuery, RevocationStatus, SessionRevocation, SubjectRevocation } from './revocation/store.ts'

@@ -1,7 +1,10 @@
 import { SessionValueError } from './errors.ts'
 
+/** A JSON value that is not a container. Numbers must be finite: NaN and Infinity have no JSON form. */
 export type JsonPrimitive = string | number | boolean | null
+/** Any value JSON carries unchanged: what a session may hold. */
 export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue }
+/** A JSON object: a session's values as one object, as the token's `data` claim holds them. */
 export type JsonObject = { [key: string]: JsonValue }
 
 /**

@@ -9,7 +9,7 @@ export type Secret = string | Uint8Array
 
 /** The options of `session()`. Every one is checked when the middleware is built. */
 export interface SessionOptions {
-  /** Signs every new token. At least 32 bytes; make one with `npx hono-jwt-session secret`. */
+  /** Signs every new token. At least 32 bytes; make one with `npx hono-jwt-session`. */
   secret: Secret
   /** Older secrets, still accepted for verification; tokens they signed are reissued with `secret`. */
   fallbackSecrets?: readonly Secret[]

@@ -19,8 +19,10 @@ export type SessionShape<T> = {
       : never
 }
 
-type Key<T> = keyof T & string
-type Value<T, K extends keyof T> = Exclude<T[K], undefined>
+/** The keys of a session shape `T`: its string property names. */
+export type SessionKeyOf<T> = keyof T & string
+/** What a session holds under key `K` of shape `T`: the property's type without `undefined`. */
+export type SessionValueOf<T, K extends keyof T> = Exclude<T[K], undefined>
 
 /** What the middleware knows about a session before the handler runs. */
 export interface SessionInit {
@@ -122,10 +124,12 @@ export class Session<T extends SessionShape<T> = SessionData> {
     this.#now = now
   }
 
-  /** The value stored under `key`, or `defaultValue` (undefined if not given) when there is none. */
-  get<K extends Key<T>>(key: K): Value<T, K> | undefined
-  get<K extends Key<T>>(key: K, defaultValue: Value<T, K>): Value<T, K>
-  get<K extends Key<T>, D>(key: K, defaultValue: D): Value<T, K> | D
+  /** The value stored under `key`, or undefined when there is none. */
+  get<K extends SessionKeyOf<T>>(key: K): SessionValueOf<T, K> | undefined
+  /** The value stored under `key`, or `defaultValue` when there is none (not stored: see `setdefault`). */
+  get<K extends SessionKeyOf<T>>(key: K, defaultValue: SessionValueOf<T, K>): SessionValueOf<T, K>
+  /** The value stored under `key`, or `defaultValue`, of any type, when there is none. */
+  get<K extends SessionKeyOf<T>, D>(key: K, defaultValue: D): SessionValueOf<T, K> | D
   get(key: string, defaultValue?: unknown): unknown {
     // Stored values are never undefined (set() refuses it), so undefined means "absent".
     const value = this.#data.get(key)
@@ -135,7 +139,7 @@ export class Session<T extends SessionShape<T> = SessionData> {
   }
 
   /** Stores a JSON value; anything else (undefined, a Date, a function, NaN, a cycle) throws SessionValueError. */
-  set<K extends Key<T>>(key: K, value: Value<T, K>): this {
+  set<K extends SessionKeyOf<T>>(key: K, value: SessionValueOf<T, K>): this {
     checkKey(key)
     assertJsonValue(value, jsonPath('session', key))
     this.#accessed = true
@@ -147,15 +151,17 @@ export class Session<T extends SessionShape<T> = SessionData> {
   }
 
   /** Whether `key` is stored (Flask's `key in session`). */
-  has(key: Key<T>): boolean {
+  has(key: SessionKeyOf<T>): boolean {
     this.#touch()
     return this.#data.has(key)
   }
 
+  /** Removes `key` and returns its value, or undefined when there was none. */
+  pop<K extends SessionKeyOf<T>>(key: K): SessionValueOf<T, K> | undefined
   /** Removes `key` and returns its value, or `defaultValue` when there was none. */
-  pop<K extends Key<T>>(key: K): Value<T, K> | undefined
-  pop<K extends Key<T>>(key: K, defaultValue: Value<T, K>): Value<T, K>
-  pop<K extends Key<T>, D>(key: K, defaultValue: D): Value<T, K> | D
+  pop<K extends SessionKeyOf<T>>(key: K, defaultValue: SessionValueOf<T, K>): SessionValueOf<T, K>
+  /** Removes `key` and returns its value, or `defaultValue`, of any type, when there was none. */
+  pop<K extends SessionKeyOf<T>, D>(key: K, defaultValue: D): SessionValueOf<T, K> | D
   pop(key: string, defaultValue?: unknown): unknown {
     this.#lend()
     if (!this.#data.has(key)) return defaultValue
@@ -166,7 +172,7 @@ export class Session<T extends SessionShape<T> = SessionData> {
   }
 
   /** Removes `key`; true when it was there. */
-  delete(key: Key<T>): boolean {
+  delete(key: SessionKeyOf<T>): boolean {
     this.#touch()
     const deleted = this.#data.delete(key)
     if (deleted) this.#changed = true
@@ -174,10 +180,10 @@ export class Session<T extends SessionShape<T> = SessionData> {
   }
 
   /** The value under `key`, first storing `defaultValue` there when there is none. */
-  setdefault<K extends Key<T>>(key: K, defaultValue: Value<T, K>): Value<T, K> {
+  setdefault<K extends SessionKeyOf<T>>(key: K, defaultValue: SessionValueOf<T, K>): SessionValueOf<T, K> {
     this.#lend()
     if (!this.#data.has(key)) this.set(key, defaultValue)
-    return this.#data.get(key) as Value<T, K>
+    return this.#data.get(key) as SessionValueOf<T, K>
   }
 
   /**
@@ -240,25 +246,30 @@ export class Session<T extends SessionShape<T> = SessionData> {
     return flashMessages(stored)
   }
 
-  keys(): IterableIterator<Key<T>> {
+  /** The keys stored, in the order they were first stored (integer-like keys first, as in any JSON object). */
+  keys(): IterableIterator<SessionKeyOf<T>> {
     this.#touch()
-    return this.#data.keys() as IterableIterator<Key<T>>
+    return this.#data.keys() as IterableIterator<SessionKeyOf<T>>
   }
 
-  values(): IterableIterator<Value<T, Key<T>>> {
+  /** The values stored; changing one in place is found and saved. */
+  values(): IterableIterator<SessionValueOf<T, SessionKeyOf<T>>> {
     this.#lend()
-    return this.#data.values() as IterableIterator<Value<T, Key<T>>>
+    return this.#data.values() as IterableIterator<SessionValueOf<T, SessionKeyOf<T>>>
   }
 
-  entries(): IterableIterator<[Key<T>, Value<T, Key<T>>]> {
+  /** `[key, value]` pairs, as `keys()` and `values()` give them. */
+  entries(): IterableIterator<[SessionKeyOf<T>, SessionValueOf<T, SessionKeyOf<T>>]> {
     this.#lend()
-    return this.#data.entries() as IterableIterator<[Key<T>, Value<T, Key<T>>]>
+    return this.#data.entries() as IterableIterator<[SessionKeyOf<T>, SessionValueOf<T, SessionKeyOf<T>>]>
   }
 
-  [Symbol.iterator](): IterableIterator<[Key<T>, Value<T, Key<T>>]> {
+  /** `for (const [key, value] of session)`: the entries. */
+  [Symbol.iterator](): IterableIterator<[SessionKeyOf<T>, SessionValueOf<T, SessionKeyOf<T>>]> {
     return this.entries()
   }
 
+  /** How many keys are stored (Flask's `len(session)`). */
   get size(): number {
     this.#touch()
     return this.#data.size

@@ -50,6 +50,7 @@ export class TestClock {
 
 /** Anything with Hono's `request()`: an app or a sub-app. */
 export interface Requestable {
+  /** Hono's `app.request()`: handles a request without a server. */
   request(input: string, init?: RequestInit): Response | Promise<Response>
 }
 
@@ -84,6 +85,7 @@ export class CookieJar {
     return this
   }
 
+  /** Forgets the cookie held under `name`; true when there was one. */
   delete(name: string): boolean {
     return this.#cookies.delete(name)
   }

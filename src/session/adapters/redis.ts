@@ -22,11 +22,13 @@ import type { RevocationQuery, RevocationStatus, RevocationStore, SessionRevocat
  * `RedisClient` has exactly this method; wrap node-redis with `fromNodeRedis()`.
  */
 export interface RedisCommands {
+  /** Sends `command` with its arguments and resolves with the decoded reply (rejects with Redis's error). */
   send(command: string, args: string[]): Promise<unknown>
 }
 
 /** The part of a node-redis client the store uses. */
 export interface NodeRedisClient {
+  /** node-redis's raw command: the command and its arguments in one array. */
   sendCommand(args: string[]): Promise<unknown>
 }
 
@@ -35,6 +37,7 @@ export function fromNodeRedis(client: NodeRedisClient): RedisCommands {
   return { send: (command, args) => client.sendCommand([command, ...args]) }
 }
 
+/** How the Redis store names its keys. */
 export interface RedisRevocationStoreOptions {
   /**
    * Put before every key. Default `{hono-jwt-session}:`: the braces are a hash tag, so in Redis
@@ -118,6 +121,7 @@ export class RedisRevocationStore implements RevocationStore {
   readonly #redis: RedisCommands
   readonly #prefix: string
 
+  /** Uses `redis` for every call; one client per process, shared by all requests, is the usual set-up. */
   constructor(redis: RedisCommands, options: RedisRevocationStoreOptions = {}) {
     if (typeof redis !== 'object' || redis === null || typeof redis.send !== 'function') {
       throw new TypeError('RedisRevocationStore: pass a client with send(command, args), e.g. Bun\'s RedisClient or fromNodeRedis(client)')

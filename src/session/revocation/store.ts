@@ -20,24 +20,33 @@ export interface RevocationStore {
   revokeSubject(revocation: SubjectRevocation): Promise<void>
 }
 
+/** One session ended: what `revokeSession` is given. */
 export interface SessionRevocation {
+  /** The session's id (the token's `sid`). */
   readonly sessionId: string
-  /** Seconds since the epoch. */
+  /** Seconds since the epoch: when the session's last token can no longer be valid. */
   readonly expiresAt: number
   /** Seconds since the epoch, by the middleware's clock: a store that counts time-to-live uses expiresAt − now. */
   readonly now: number
 }
 
+/** Every session of one subject ended: what `revokeSubject` is given. */
 export interface SubjectRevocation {
+  /** The subject (the token's `sub`), as the app gave it at login. */
   readonly subject: string
   /** Seconds since the epoch: sessions that started at or before it are over. */
   readonly cutoff: number
+  /** Seconds since the epoch: when no session started before the cut-off can still be valid. */
   readonly expiresAt: number
+  /** Seconds since the epoch, by the middleware's clock. */
   readonly now: number
 }
 
+/** What `check` is asked about one session. */
 export interface RevocationQuery {
+  /** The session's id (the token's `sid`). */
   readonly sessionId: string
+  /** The session's subject, if it has one. */
   readonly subject: string | undefined
   /** The epoch to save when the store has none. */
   readonly proposedEpoch: string
@@ -45,13 +54,15 @@ export interface RevocationQuery {
   readonly now: number
 }
 
+/** What `check` answers. */
 export interface RevocationStatus {
+  /** Whether the session's id is revoked. */
   readonly sessionRevoked: boolean
   /** The subject's cut-off in seconds, or undefined when none is in force. */
   readonly subjectCutoff: number | undefined
+  /** The store's epoch: the one it already had, or the proposed one it has just saved. */
   readonly epoch: string
 }
-
 
 /** When an epoch began, in seconds. */
 export function epochStart(epoch: string): number {

@@ -18,10 +18,10 @@ export interface SessionClaims {
   /** Whom the session belongs to, as the app said at login (`regenerate({ subject })`). */
   readonly sub?: string
   /**
-   * With the `revocation` option: when the session was last confirmed not revoked (or created),
-   * seconds; and the revocation store's epoch at that time ('' when this process did not know it yet).
+   * With the `revocation` option: when the session was last confirmed not revoked (or created), seconds.
    */
   readonly checked?: number
+  /** With the `revocation` option: the revocation store's epoch at `checked` ('' when it could not be asked). */
   readonly epoch?: string
   /** The session's values, apart from the claims above. */
   readonly data: JsonObject
@@ -29,11 +29,15 @@ export interface SessionClaims {
 
 /** What a token's claims are checked against: the configuration and the request's instant. */
 export interface ClaimRules {
+  /** The `aud` a token must carry. */
   readonly audience: string
   /** Seconds since the epoch. */
   readonly now: number
+  /** Seconds. */
   readonly idleTimeout: number
+  /** Seconds. */
   readonly absoluteTimeout: number
+  /** Seconds. */
   readonly clockTolerance: number
 }
 
