@@ -6,8 +6,8 @@
 // parser: Content-Length or chunked). Users are split among connections (user i on connection
 // i mod C), each connection has one request in flight, so a user never has two.
 //
-// Usage: bun bench/browser-load.ts --url=http://127.0.0.1:PORT --jar=FILE --duration=S [--connections=50]
-//        [--path=/test/session/check] [--expect="Logged in as user"] [--warmup=S]
+// Usage: bun bench/browser-load.ts --url=http://127.0.0.1:PORT --jar=FILE --duration=S [--requests=N]
+//        [--connections=50] [--path=/test/session/check] [--expect="Logged in as user"] [--warmup=S]
 // FILE holds one Cookie header per user (one line each); it is rewritten with the users' cookies at the
 // end, so the next run carries on where this one stopped. The last stdout line is the result as JSON.
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -103,6 +103,8 @@ export async function browserLoad(options: {
   url: string
   jar: string[]
   seconds: number
+  /** Stop after this many requests (sent in all), if it comes before the deadline. */
+  requests?: number
   connections: number
   path: string
   expect: string
@@ -118,6 +120,8 @@ export async function browserLoad(options: {
   const cpuBefore = process.cpuUsage()
   const started = performance.now()
   const deadline = started + options.seconds * 1000
+  const limit = options.requests ?? Number.POSITIVE_INFINITY
+  let sent = 0
 
   const connection = (index: number) =>
     new Promise<void>((resolve, reject) => {
@@ -134,7 +138,8 @@ export async function browserLoad(options: {
         resolve()
       }
       const send = (socket: { write(data: string): number }) => {
-        if (performance.now() >= deadline || users.length === 0) return finish(socket as never)
+        if (sent >= limit || performance.now() >= deadline || users.length === 0) return finish(socket as never)
+        sent++
         user = users[Math.floor(Math.random() * users.length)]!
         const cookie = jar[user]!
         if (cookie !== '') result.withCookie++
@@ -207,7 +212,8 @@ if (import.meta.main) {
   }
   const warmup = Number(args.get('--warmup') ?? 0)
   if (warmup > 0) await browserLoad({ ...common, seconds: warmup })
-  const result = await browserLoad({ ...common, seconds: Number(args.get('--duration') ?? 10) })
+  const requests = args.has('--requests') ? { requests: Number(args.get('--requests')) } : {}
+  const result = await browserLoad({ ...common, ...requests, seconds: Number(args.get('--duration') ?? 10) })
   writeFileSync(file, jar.join('\n') + '\n')
   console.log(JSON.stringify(result))
 }

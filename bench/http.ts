@@ -25,6 +25,8 @@ const REPS = Number(args.get('--reps') ?? 3)
 const SCENARIOS = (args.get('--sessions') ?? '1000,100000').split(',').map(Number)
 const BROWSER_USERS = args.has('--no-browser') ? 0 : Number(args.get('--browser-users') ?? 100_000)
 const MEMORY = !SMOKE && !args.has('--no-memory')
+/** The bounded-memory run: RSS after a tenth of these requests and after all of them. */
+const MEMORY_REQUESTS = Number(args.get('--memory-requests') ?? 1_000_000)
 const CONNECTIONS = 50
 const RUNTIMES = (args.get('--runtimes') ?? RUNTIME_NAMES.join(',')).split(',') as RuntimeName[]
 for (const r of RUNTIMES) if (!RUNTIME_NAMES.includes(r)) throw new Error(`unknown runtime "${r}"; known: ${RUNTIME_NAMES.join(', ')}`)
@@ -154,8 +156,9 @@ async function cycledLoad(url: string, cookies: string[], file: string, seconds:
 }
 
 /** Browser-like: users send back their last cookie (bench/browser-load.ts, a process of its own). */
-async function browserLoad(url: string, jarFile: string, expect: string, seconds: number): Promise<LoadResult> {
-  const proc = Bun.spawn(['bun', join(import.meta.dir, 'browser-load.ts'), `--url=${url}`, `--jar=${jarFile}`, `--duration=${seconds}`, `--connections=${CONNECTIONS}`, `--expect=${expect}`], {
+async function browserLoad(url: string, jarFile: string, expect: string, seconds: number, requests?: number): Promise<LoadResult> {
+  const limit = requests === undefined ? [] : [`--requests=${requests}`]
+  const proc = Bun.spawn(['bun', join(import.meta.dir, 'browser-load.ts'), `--url=${url}`, `--jar=${jarFile}`, `--duration=${seconds}`, ...limit, `--connections=${CONNECTIONS}`, `--expect=${expect}`], {
     stdout: 'pipe',
     stderr: 'pipe',
   })
@@ -320,34 +323,45 @@ const firstLines = (text: string) => text.split('\n').filter((l) => l.trim() !==
 // ---------------------------------------------------------------------------------------------------
 // Memory: what the token cache costs (fresh servers with it on and off, after the same browser-like
 // load with 10,000 users), and that memory stays bounded (RSS after 100,000 and after 1,000,000
-// requests with every request another of 100,000 sessions).
+// requests, --memory-requests, with every request another of the largest scenario's sessions).
 
 async function memoryRuns(runtime: RuntimeName): Promise<NonNullable<RuntimeResult['memory']>> {
   const users = 10_000
-  const seconds = Math.max(DURATION, 5)
-  const measured: Record<string, { rssMb: number; heapMb: number | null; requests: number }> = {}
-  for (const name of ['ours', 'ours-nocache']) {
-    const spec = variant(name)
-    const server = await startVariant(runtime, spec, { workDir, viaProxy: VIA_PROXY })
-    try {
-      const file = join(workDir, `${runtime}-${name}-memory.txt`)
-      writeFileSync(file, (await cookiesFor(spec, users)).join('\n') + '\n')
-      const run = await browserLoad(server.url, file, expected(spec), seconds)
-      if (run.errors > 0) throw new Error(`${name} on ${runtime}: ${run.errors} errors`)
-      const s = await stats(server, true)
-      await Bun.sleep(200)
-      measured[name] = { rssMb: memoryMb(server.memoryPid).rssMb, heapMb: s.heapMb, requests: run.requests }
-    } finally {
-      await server.stop()
+  // The same number of requests for both (five per user), so both made the same garbage; fresh
+  // servers, a pair per repetition, medians (RSS after a GC still moves by several MB run to run).
+  const requests = 5 * users
+  const measured: Record<string, { rssMb: number[]; heapMb: (number | null)[]; requests: number[] }> = {
+    ours: { rssMb: [], heapMb: [], requests: [] },
+    'ours-nocache': { rssMb: [], heapMb: [], requests: [] },
+  }
+  for (let rep = 0; rep < REPS; rep++) {
+    for (const name of rep % 2 === 0 ? ['ours', 'ours-nocache'] : ['ours-nocache', 'ours']) {
+      const spec = variant(name)
+      const server = await startVariant(runtime, spec, { workDir, viaProxy: VIA_PROXY })
+      try {
+        const file = join(workDir, `${runtime}-${name}-memory.txt`)
+        writeFileSync(file, (await cookiesFor(spec, users)).join('\n') + '\n')
+        const run = await browserLoad(server.url, file, expected(spec), 600, requests)
+        if (run.errors > 0) throw new Error(`${name} on ${runtime}: ${run.errors} errors in the memory run`)
+        const s = await stats(server, true)
+        await Bun.sleep(200)
+        measured[name]!.rssMb.push(memoryMb(server.memoryPid).rssMb)
+        measured[name]!.heapMb.push(s.heapMb)
+        measured[name]!.requests.push(run.requests)
+      } finally {
+        await server.stop()
+      }
     }
   }
+  const heap = (name: string) => (measured[name]!.heapMb.every((h) => h !== null) ? median(measured[name]!.heapMb as number[]) : null)
   const cache = {
     users,
-    onMb: measured.ours!.rssMb,
-    offMb: measured['ours-nocache']!.rssMb,
-    heapOnMb: measured.ours!.heapMb,
-    heapOffMb: measured['ours-nocache']!.heapMb,
-    requests: Math.min(measured.ours!.requests, measured['ours-nocache']!.requests),
+    onMb: median(measured.ours!.rssMb),
+    offMb: median(measured['ours-nocache']!.rssMb),
+    heapOnMb: heap('ours'),
+    heapOffMb: heap('ours-nocache'),
+    requests: Math.min(...measured.ours!.requests, ...measured['ours-nocache']!.requests),
+    pairs: REPS,
   }
   log(`  token cache memory on ${runtime}: RSS ${cache.onMb.toFixed(1)} MB with the cache, ${cache.offMb.toFixed(1)} MB without, after ${users.toLocaleString('en')} active users`)
 
@@ -358,14 +372,15 @@ async function memoryRuns(runtime: RuntimeName): Promise<NonNullable<RuntimeResu
     const file = join(workDir, `${runtime}-ours-bounded.txt`)
     writeFileSync(file, cookies.join('\n') + '\n')
     let total = 0
-    let after100k: number | undefined
-    while (total < 1_000_000) {
-      const run = await cycledLoad(server.url, cookies, file, 10)
+    let early: { requests: number; rssMb: number } | undefined
+    while (total < MEMORY_REQUESTS) {
+      const run = await cycledLoad(server.url, cookies, file, early === undefined ? Math.min(10, DURATION) : 10)
+      if (run.errors > 0) throw new Error(`ours on ${runtime}: ${run.errors} errors in the memory run`)
       total += run.requests
-      if (after100k === undefined && total >= 100_000) after100k = memoryMb(server.memoryPid).rssMb
+      if (early === undefined && total >= MEMORY_REQUESTS / 10) early = { requests: total, rssMb: memoryMb(server.memoryPid).rssMb }
     }
-    const bounded = { sessions, after100kMb: after100k!, after1mMb: memoryMb(server.memoryPid).rssMb, requests: total }
-    log(`  RSS of this project on ${runtime}: ${bounded.after100kMb.toFixed(1)} MB after ≥100,000 requests, ${bounded.after1mMb.toFixed(1)} MB after ${total.toLocaleString('en')}`)
+    const bounded = { sessions, earlyRequests: early!.requests, earlyMb: early!.rssMb, requests: total, endMb: memoryMb(server.memoryPid).rssMb }
+    log(`  RSS of this project on ${runtime}: ${bounded.earlyMb.toFixed(1)} MB after ${bounded.earlyRequests.toLocaleString('en')} requests, ${bounded.endMb.toFixed(1)} MB after ${total.toLocaleString('en')}`)
     return { cache, bounded }
   } finally {
     await server.stop()
@@ -445,7 +460,7 @@ try {
       command: `bun bench/http.ts ${process.argv.slice(2).join(' ')}`.trim(),
       machine: machine(),
       versions: { ...versions(RUNTIMES), [TOOL === 'wrk' ? 'wrk' : 'load tool']: wrkVersion() },
-      options: { tool: TOOL, connections: CONNECTIONS, duration: DURATION, warmup: WARMUP, reps: REPS, sessions: SCENARIOS, browserUsers: BROWSER_USERS, variants: SPECS.map((s) => s.name), runtimes: RUNTIMES, workerdViaProxy: VIA_PROXY },
+      options: { memoryRequests: MEMORY ? MEMORY_REQUESTS : 0, tool: TOOL, connections: CONNECTIONS, duration: DURATION, warmup: WARMUP, reps: REPS, sessions: SCENARIOS, browserUsers: BROWSER_USERS, variants: SPECS.map((s) => s.name), runtimes: RUNTIMES, workerdViaProxy: VIA_PROXY },
       labels: Object.fromEntries(SPECS.map((s) => [s.name, s.label])),
       results: {},
       seconds: 0,

@@ -154,7 +154,7 @@ export function versions(runtimes: readonly RuntimeName[]): Record<string, strin
     found.node = firstLine(run(['node', '--version'])).replace(/^v/, '')
     found['@hono/node-server'] = packageVersion('@hono/node-server')
   }
-  if (runtimes.includes('deno')) found.deno = firstLine(run([DENO, '--version'])).replace(/^deno /, '')
+  if (runtimes.includes('deno')) found.deno = firstLine(run([DENO, '--version'])).split(' ')[1]!
   if (runtimes.includes('workerd')) {
     found.workerd = firstLine(run([join(ROOT, 'node_modules/.bin/workerd'), '--version'])).replace(/^workerd /, '')
     found.wrangler = packageVersion('wrangler')

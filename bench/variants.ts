@@ -37,6 +37,7 @@ export const VARIANTS: VariantSpec[] = [
     env: { BENCH_TOKEN_CACHE_SIZE: '0' },
     role: 'ours',
     default: false,
+    mintFrom: 'ours',
     token: 'jws',
     note: 'tokenCacheSize: 0; used by the memory comparison, or add it with --variants=',
   },
