@@ -282,7 +282,17 @@ async function benchRuntime(runtime: RuntimeName): Promise<RuntimeResult> {
     }
     for (const [name, reason] of Object.entries(result.notRun)) log(`  not run: ${name}: ${reason}`)
     if (!servers.has('bare') || !servers.has('ours')) throw new Error(`${runtime}: the ceiling and this project must both run (${JSON.stringify(result.notRun)})`)
-    const running = specs.filter((s) => servers.has(s.name))
+    let running = specs.filter((s) => servers.has(s.name))
+    /** A variant that fails under load is reported with the reason and left out from then on; the ceiling and ours may not fail. */
+    const drop = async (spec: VariantSpec, error: Error) => {
+      if (spec.name === 'bare' || spec.name === 'ours') throw error
+      result.notRun[spec.name] = `failed under load: ${firstLines(error.message)}`
+      log(`  dropped ${spec.name}: ${result.notRun[spec.name]}`)
+      running = running.filter((s) => s !== spec)
+      for (const scenario of Object.values(result.scenarios)) delete scenario[spec.name]
+      await servers.get(spec.name)?.stop()
+      servers.delete(spec.name)
+    }
     log(`  ${running.length} variants answer correctly on ${runtime}${servers.get('ours')!.note ? ` (${servers.get('ours')!.note})` : ''}`)
 
     const scenarioList = [...SCENARIOS.map((n) => ({ key: `cycled-${n}`, sessions: n, browser: false })), ...(BROWSER_USERS > 0 ? [{ key: `browser-${BROWSER_USERS}`, sessions: BROWSER_USERS, browser: true }] : [])]
@@ -295,13 +305,15 @@ async function benchRuntime(runtime: RuntimeName): Promise<RuntimeResult> {
         const file = join(workDir, `${runtime}-${spec.name}-${scenario.key}.txt`)
         writeFileSync(file, cookies.join('\n') + '\n')
         loads.set(spec.name, scenario.browser ? () => browserLoad(server.url, file, expected(spec), DURATION) : () => cycledLoad(server.url, cookies, file, DURATION))
-        if (WARMUP > 0) await (scenario.browser ? browserLoad(server.url, file, expected(spec), WARMUP) : cycledLoad(server.url, cookies, file, WARMUP))
+        if (WARMUP > 0) await measure(server, spec, () => (scenario.browser ? browserLoad(server.url, file, expected(spec), WARMUP) : cycledLoad(server.url, cookies, file, WARMUP))).catch((error: Error) => drop(spec, error))
       }
       for (let rep = 0; rep < REPS; rep++) {
         // Interleaved, and in a different order each time, so drift hits every variant alike.
         const order = running.map((_, i) => running[(i + rep) % running.length]!)
         for (const spec of order) {
-          const run = await measure(servers.get(spec.name)!, spec, loads.get(spec.name)!)
+          if (!running.includes(spec)) continue
+          const run = await measure(servers.get(spec.name)!, spec, loads.get(spec.name)!).catch((error: Error) => drop(spec, error))
+          if (run === undefined) continue
           runs.get(spec.name)!.push(run)
           const hit = run.hitRate === null ? '' : `, hit rate ${(run.hitRate * 100).toFixed(1)}%`
           log(`  ${scenario.key}, rep ${rep + 1}, ${spec.name}: ${run.rps.toFixed(0)} req/s, ${run.cpuUs.toFixed(1)} µs CPU/req${hit}`)
