@@ -5,8 +5,11 @@
 // (bench/browser-load.ts) where each user sends back the cookie it was last given.
 //
 // Usage: bun bench/http.ts [--smoke] [--runtimes=bun,node,deno,workerd] [--variants=jose,...]
-//   [--duration=10] [--reps=3] [--sessions=1000,100000] [--browser-users=100000 | --no-browser]
-//   [--no-memory] [--tool=wrk|autocannon] [--json=FILE] [--markdown=FILE] [--workerd-via-proxy]
+//   [--duration=10] [--warmup=2] [--reps=3] [--sessions=1000,100000] [--browser-users=100000 | --no-browser]
+//   [--no-memory | --memory-requests=1000000] [--tool=wrk|autocannon] [--json=FILE] [--markdown=FILE]
+//   [--workerd-via-proxy] [--keep] (keeps the generated entries, bundles and wrangler configs)
+// --smoke (CI): every variant on every runtime started and checked for correct answers, each load path
+// run for a second; nothing measured. A full run takes about an hour; --runtimes=bun about 15 minutes.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { availableParallelism, release, tmpdir } from 'node:os'
 import { join } from 'node:path'
