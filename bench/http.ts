@@ -1,36 +1,94 @@
-// HTTP load comparison on loopback: this project against a bare route (the ceiling), a straightforward
-// jose middleware and the peers, every one reissuing the session on every request.
-// Usage: bun bench/http.ts [--smoke] [--duration=10] [--reps=3] [--sessions=1000,100000] [--no-memory] [--tool=wrk|autocannon]
-import { readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+// HTTP load comparison on loopback, on every runtime: this project against a bare route (the ceiling),
+// a straightforward jose middleware and the peers, every one reissuing the session on every request.
+// Each variant (bench/variants.ts) is a runtime-neutral module; bench/runtimes.ts serves it on Bun,
+// Node, Deno or workerd. Scenarios: N sessions cycled by wrk (--sessions), and a browser-like one
+// (bench/browser-load.ts) where each user sends back the cookie it was last given.
+//
+// Usage: bun bench/http.ts [--smoke] [--runtimes=bun,node,deno,workerd] [--variants=jose,...]
+//   [--duration=10] [--warmup=2] [--reps=3] [--sessions=1000,100000] [--browser-users=100000 | --no-browser]
+//   [--no-memory | --memory-requests=1000000] [--tool=wrk|autocannon] [--json=FILE] [--markdown=FILE]
+//   [--workerd-via-proxy] [--keep] (keeps the generated entries, bundles and wrangler configs)
+// --smoke (CI): every variant on every runtime started and checked for correct answers, each load path
+// run for a second; nothing measured. A full run takes about an hour; --runtimes=bun about 15 minutes.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { availableParallelism, release, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startServer, type RunningServer } from '../test/support/server.ts'
+import type { BrowserLoadResult } from './browser-load.ts'
+import { cpuMicrosOf, memoryMb } from './proc.ts'
+import { markdownReport, printTables, type Report, type RuntimeResult, type Summary } from './report.ts'
+import { RUNTIME_NAMES, startVariant, versions, type BenchServer, type RuntimeName } from './runtimes.ts'
+import type { Fetchable } from './servers/shared.ts'
+import { selectVariants, variant, type VariantSpec } from './variants.ts'
 
 const args = new Map(process.argv.slice(2).map((a) => [a.replace(/=.*/, ''), a.includes('=') ? a.slice(a.indexOf('=') + 1) : 'true']))
 const SMOKE = args.has('--smoke')
-const DURATION = Number(args.get('--duration') ?? (SMOKE ? 1 : 10))
-const WARMUP = SMOKE ? 0 : 2
-const REPS = Number(args.get('--reps') ?? (SMOKE ? 1 : 3))
-const SCENARIOS = (args.get('--sessions') ?? (SMOKE ? '20,200' : '1000,100000')).split(',').map(Number)
+const DURATION = Number(args.get('--duration') ?? 10)
+const WARMUP = Number(args.get('--warmup') ?? 2)
+const REPS = Number(args.get('--reps') ?? 3)
+const SCENARIOS = (args.get('--sessions') ?? '1000,100000').split(',').map(Number)
+const BROWSER_USERS = args.has('--no-browser') ? 0 : Number(args.get('--browser-users') ?? 100_000)
 const MEMORY = !SMOKE && !args.has('--no-memory')
+/** The bounded-memory run: RSS after a tenth of these requests and after all of them. */
+const MEMORY_REQUESTS = Number(args.get('--memory-requests') ?? 1_000_000)
 const CONNECTIONS = 50
-const ALL_VARIANTS = ['bare', 'ours', 'jose', 'hono-session', 'hono-sessions', 'iron-session'] as const
-type Variant = (typeof ALL_VARIANTS)[number]
-// --variants=a,b picks some (bare and ours are always in: every ratio needs them).
-const VARIANTS = (args.has('--variants') ? ['bare', 'ours', ...args.get('--variants')!.split(',').filter((v) => v !== 'bare' && v !== 'ours')] : [...ALL_VARIANTS]) as Variant[]
-const LABELS: Record<Variant, string> = {
-  bare: 'no session (ceiling)',
-  ours: 'this project',
-  jose: 'straightforward jose middleware',
-  'hono-session': '@hono/session 0.2.1',
-  'hono-sessions': 'hono-sessions 0.8.1',
-  'iron-session': 'iron-session 9.0.1',
-}
+const RUNTIMES = (args.get('--runtimes') ?? RUNTIME_NAMES.join(',')).split(',') as RuntimeName[]
+for (const r of RUNTIMES) if (!RUNTIME_NAMES.includes(r)) throw new Error(`unknown runtime "${r}"; known: ${RUNTIME_NAMES.join(', ')}`)
+const SPECS = selectVariants(args.get('--variants'))
+const VIA_PROXY = args.has('--workerd-via-proxy')
+/** Minted tokens live 30 minutes (IDLE); sessions older than this are minted again before use. */
+const MINT_MAX_AGE_MS = 15 * 60_000
 
 const which = (cmd: string) => Bun.spawnSync(['sh', '-c', `command -v ${cmd}`]).exitCode === 0
 const TOOL = args.get('--tool') ?? (which('wrk') ? 'wrk' : 'autocannon')
-const CLK_TCK = Number(new TextDecoder().decode(Bun.spawnSync(['getconf', 'CLK_TCK']).stdout).trim()) || 100
-if (TOOL === 'autocannon') console.log('wrk not found (apt-get install wrk gives steadier numbers); using autocannon from node_modules.')
+const workDir = mkdtempSync(join(tmpdir(), 'bench-http-'))
+const log = (line: string) => console.log(line)
+
+// ---------------------------------------------------------------------------------------------------
+// Sessions: minted in this process by each variant's own code (no server needed), then sent to the
+// servers. A token from one process is valid in every other one with the same secret, on any runtime.
+
+interface Minted {
+  at: number
+  cookies: string[]
+}
+const minted = new Map<string, Minted>()
+
+async function mintWith(spec: VariantSpec, count: number): Promise<string[]> {
+  const build = ((await import(join(import.meta.dir, 'servers', spec.module))) as { default: (env: object) => Fetchable | Promise<Fetchable> }).default
+  const app = await build(spec.env ?? {})
+  const cookies: string[] = []
+  const worker = async () => {
+    while (cookies.length < count) {
+      const res = await app.fetch(new Request('http://bench.local/test/session/set'))
+      // The last one wins, as in a browser (hono-sessions sends two); @hono/session names its cookie "sid".
+      const last = res.headers.getSetCookie().at(-1)
+      if (res.status !== 200 || last === undefined) throw new Error(`${spec.name}: /test/session/set answered ${res.status} without a cookie`)
+      cookies.push(last.split(';')[0]!)
+    }
+  }
+  await Promise.all(Array.from({ length: 64 }, worker))
+  const value = cookies[0]!.slice(cookies[0]!.indexOf('=') + 1)
+  const parts = value.split('.').length
+  if (spec.token === 'jws' && parts !== 3) throw new Error(`${spec.name}: expected a JWS (3 parts), got ${parts} parts`)
+  if (spec.token === 'jwe' && parts !== 5) throw new Error(`${spec.name}: expected a JWE (5 parts), got ${parts} parts`)
+  return cookies.slice(0, count)
+}
+
+/** Cookies for a variant, fresh enough to outlive the runs that use them. */
+async function cookiesFor(spec: VariantSpec, count: number): Promise<string[]> {
+  const source = spec.mintFrom === undefined ? spec : variant(spec.mintFrom)
+  const have = minted.get(source.name)
+  if (have === undefined || have.cookies.length < count || Date.now() - have.at > MINT_MAX_AGE_MS) {
+    const t = performance.now()
+    const at = Date.now()
+    minted.set(source.name, { at, cookies: await mintWith(source, count) })
+    log(`minted ${count.toLocaleString('en')} sessions for ${source.name} in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+  }
+  return minted.get(source.name)!.cookies.slice(0, count)
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Load
 
 interface Run {
   requests: number
@@ -39,31 +97,30 @@ interface Run {
   p50: number
   p99: number
   errors: number
+  /** Server CPU per request, µs. */
   cpuUs: number
   rssMb: number
+  /** WebCrypto calls per request, counted inside the server. */
+  crypto: { sign: number; verify: number; encrypt: number; decrypt: number }
+  /** 1 − verifies (or decrypts) per request carrying a cookie. */
+  hitRate: number | null
+  /** Browser-like only: what the load generator itself spent per request. */
+  clientCpuUs?: number
 }
 
-function procStat(pid: number): { cpuTicks: number; rssMb: number; peakMb: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0)
-  return { cpuTicks: Number(fields[11]) + Number(fields[12]), rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 }
+interface Stats {
+  requests: number
+  sign: number
+  verify: number
+  encrypt: number
+  decrypt: number
+  counting: boolean
+  rssMb: number | null
+  heapMb: number | null
 }
 
-async function mint(url: string, count: number): Promise<string[]> {
-  const cookies: string[] = []
-  const worker = async () => {
-    while (cookies.length < count) {
-      const res = await fetch(`${url}/test/session/set`)
-      await res.arrayBuffer()
-      // The last one wins, as in a browser (hono-sessions sends two); @hono/session names its cookie "sid".
-      const last = res.headers.getSetCookie().at(-1)
-      cookies.push(last === undefined ? 'none=1' : last.split(';')[0]!)
-    }
-  }
-  await Promise.all(Array.from({ length: 64 }, worker))
-  return cookies.slice(0, count)
+async function stats(server: BenchServer, gc = false): Promise<Stats> {
+  return (await (await fetch(`${server.url}/__bench/${gc ? 'gc' : 'stats'}`)).json()) as Stats
 }
 
 function parseDuration(text: string): number {
@@ -71,15 +128,18 @@ function parseDuration(text: string): number {
   return Number(m[1]) * { us: 0.001, ms: 1, s: 1000, m: 60000 }[m[2] as 'us' | 'ms' | 's' | 'm']
 }
 
-async function load(url: string, cookies: string[], file: string, seconds: number): Promise<Omit<Run, 'cpuUs' | 'rssMb'>> {
+type LoadResult = Pick<Run, 'requests' | 'seconds' | 'rps' | 'p50' | 'p99' | 'errors'> & { withCookie?: number; clientCpuUs?: number; samples?: string[] }
+
+/** N sessions cycled: every request sends the next cookie of the list (wrk, rotate-cookies.lua). */
+async function cycledLoad(url: string, cookies: string[], file: string, seconds: number): Promise<LoadResult> {
   if (TOOL === 'wrk') {
-    const proc = Bun.spawnSync(['wrk', '-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', '-s', join(import.meta.dir, 'rotate-cookies.lua'), `${url}/test/session/check`, '--', file])
-    const out = new TextDecoder().decode(proc.stdout)
+    const proc = Bun.spawn(['wrk', '-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', '-s', join(import.meta.dir, 'rotate-cookies.lua'), `${url}/test/session/check`, '--', file], { stdout: 'pipe', stderr: 'pipe' })
+    const out = await new Response(proc.stdout).text()
+    await proc.exited
     const requests = Number(/(\d+) requests in ([\d.]+)(\w+)/.exec(out)?.[1] ?? NaN)
-    const took = parseDuration(/requests in ([\d.]+\w+)/.exec(out)?.[1] ?? '0s') / 1000
     return {
       requests,
-      seconds: took,
+      seconds: parseDuration(/requests in ([\d.]+\w+)/.exec(out)?.[1] ?? '0s') / 1000,
       rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN),
       p50: parseDuration(/50%\s+([\d.]+\w+)/.exec(out)?.[1] ?? '0ms'),
       p99: parseDuration(/99%\s+([\d.]+\w+)/.exec(out)?.[1] ?? '0ms'),
@@ -95,22 +155,51 @@ async function load(url: string, cookies: string[], file: string, seconds: numbe
     duration: seconds,
     requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, headers: { cookie: cookies[i++ % cookies.length] } }) }],
   })
-  return {
-    requests: result.requests.total,
-    seconds: result.duration,
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.non2xx + result.errors,
-  }
+  return { requests: result.requests.total, seconds: result.duration, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.non2xx + result.errors }
 }
 
-async function measure(server: RunningServer, cookies: string[], file: string, seconds: number): Promise<Run> {
-  const before = procStat(server.pid)
-  const run = await load(server.url, cookies, file, seconds)
-  const after = procStat(server.pid)
-  const cpuUs = (((after.cpuTicks - before.cpuTicks) / CLK_TCK) * 1e6) / run.requests
-  return { ...run, cpuUs, rssMb: after.rssMb }
+/** Browser-like: users send back their last cookie (bench/browser-load.ts, a process of its own). */
+async function browserLoad(url: string, jarFile: string, expect: string, seconds: number, requests?: number): Promise<LoadResult> {
+  const limit = requests === undefined ? [] : [`--requests=${requests}`]
+  const proc = Bun.spawn(['bun', join(import.meta.dir, 'browser-load.ts'), `--url=${url}`, `--jar=${jarFile}`, `--duration=${seconds}`, ...limit, `--connections=${CONNECTIONS}`, `--expect=${expect}`], {
+    stdout: 'pipe',
+    stderr: 'pipe',
+  })
+  const [out, err] = [await new Response(proc.stdout).text(), await new Response(proc.stderr).text()]
+  if ((await proc.exited) !== 0) throw new Error(`browser-load failed:\n${err}`)
+  const result = JSON.parse(out.trim().split('\n').at(-1)!) as BrowserLoadResult
+  return result
+}
+
+const expected = (spec: VariantSpec) => (spec.role === 'ceiling' ? 'You are not logged in' : 'Logged in as user')
+
+async function measure(server: BenchServer, spec: VariantSpec, load: () => Promise<LoadResult>): Promise<Run> {
+  const before = await stats(server)
+  const cpuBefore = cpuMicrosOf(server.cpuPids)
+  const run = await load()
+  const cpuAfter = cpuMicrosOf(server.cpuPids)
+  const after = await stats(server)
+  if (run.errors > 0 || !(run.requests > 0)) {
+    throw new Error(`${spec.name} on ${server.runtime}: ${run.errors} errors in ${run.requests} requests${run.samples?.length ? `: ${run.samples.join(' | ')}` : ''}`)
+  }
+  const served = after.requests - before.requests
+  const per = (name: 'sign' | 'verify' | 'encrypt' | 'decrypt') => (after[name] - before[name]) / served
+  const withCookie = run.withCookie ?? served
+  // A verify (JWS) or a decrypt (JWE) per request that carried a cookie is a miss.
+  const checks = spec.token === 'jwe' ? after.decrypt - before.decrypt : after.verify - before.verify
+  return {
+    requests: run.requests,
+    seconds: run.seconds,
+    rps: run.rps,
+    p50: run.p50,
+    p99: run.p99,
+    errors: run.errors,
+    cpuUs: (cpuAfter - cpuBefore) / run.requests,
+    rssMb: memoryMb(server.memoryPid).rssMb,
+    crypto: { sign: per('sign'), verify: per('verify'), encrypt: per('encrypt'), decrypt: per('decrypt') },
+    hitRate: spec.role === 'ours' && after.counting ? 1 - checks / withCookie : null,
+    ...(run.clientCpuUs === undefined ? {} : { clientCpuUs: run.clientCpuUs }),
+  }
 }
 
 const median = (values: number[]) => {
@@ -119,104 +208,301 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
-// --- start every variant and mint its sessions
-console.log(`# HTTP comparison: ${TOOL}, ${CONNECTIONS} connections, ${DURATION} s runs, ${REPS} interleaved repetitions, Bun ${Bun.version}`)
-const servers = {} as Record<Variant, RunningServer>
-for (const v of VARIANTS) servers[v] = await startServer(['bun', join(import.meta.dir, 'servers', `${v}.ts`)], {})
-const results: Record<number, Record<Variant, Run[]>> = {}
-try {
-  const most = Math.max(...SCENARIOS)
-  const cookies = {} as Record<Variant, string[]>
-  for (const v of VARIANTS) {
-    const t = performance.now()
-    cookies[v] = await mint(servers[v === 'bare' ? 'ours' : v].url, most)
-    const check = await (await fetch(`${servers[v].url}/test/session/check`, { headers: { cookie: cookies[v][0]! } })).text()
-    const expected = v === 'bare' ? 'You are not logged in' : 'Logged in as user'
-    if (check !== expected) throw new Error(`${v}: a minted session answers "${check}", not "${expected}"`)
-    console.log(`minted ${most} sessions for ${v} in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+function summarise(runs: Run[], ceilingCpu: number): Summary {
+  const m = (pick: (r: Run) => number) => median(runs.map(pick))
+  const cpuUs = m((r) => r.cpuUs)
+  const hit = runs.every((r) => r.hitRate !== null) ? m((r) => r.hitRate!) : null
+  const client = runs.every((r) => r.clientCpuUs !== undefined) ? m((r) => r.clientCpuUs!) : undefined
+  return {
+    rps: m((r) => r.rps),
+    p50: m((r) => r.p50),
+    p99: m((r) => r.p99),
+    cpuUs,
+    extraUs: cpuUs - ceilingCpu,
+    rssMb: m((r) => r.rssMb),
+    crypto: { sign: m((r) => r.crypto.sign), verify: m((r) => r.crypto.verify), encrypt: m((r) => r.crypto.encrypt), decrypt: m((r) => r.crypto.decrypt) },
+    hitRate: hit,
+    ...(client === undefined ? {} : { clientCpuUs: client }),
+    runs: runs.length,
   }
+}
 
-  for (const sessions of SCENARIOS) {
-    results[sessions] = Object.fromEntries(VARIANTS.map((v) => [v, []])) as unknown as Record<Variant, Run[]>
-    const files = {} as Record<Variant, string>
-    for (const v of VARIANTS) {
-      files[v] = join(tmpdir(), `bench-cookies-${v}-${sessions}.txt`)
-      writeFileSync(files[v], cookies[v].slice(0, sessions).join('\n') + '\n')
-      if (WARMUP > 0) await load(servers[v].url, cookies[v].slice(0, sessions), files[v], WARMUP)
-    }
-    for (let rep = 0; rep < REPS; rep++) {
-      // Interleaved, and in a different order each time, so drift hits every variant alike.
-      const order = VARIANTS.map((_, i) => VARIANTS[(i + rep) % VARIANTS.length]!)
-      for (const v of order) {
-        const run = await measure(servers[v], cookies[v].slice(0, sessions), files[v], DURATION)
-        if (run.errors > 0 || !(run.requests > 0)) throw new Error(`${v}: ${run.errors} errors in ${run.requests} requests`)
-        results[sessions]![v].push(run)
-        console.log(`  ${sessions} sessions, rep ${rep + 1}, ${v}: ${run.rps.toFixed(0)} req/s, ${run.cpuUs.toFixed(1)} µs CPU/req`)
-      }
-    }
+// ---------------------------------------------------------------------------------------------------
+// One runtime
+
+/** A correct answer from every variant before anything is measured: set, then check with a minted session. */
+async function checkAnswers(server: BenchServer, spec: VariantSpec, cookie: string): Promise<void> {
+  const where = `${spec.name} on ${server.runtime}`
+  const set = await fetch(`${server.url}/test/session/set`)
+  const setText = await set.text()
+  if (set.status !== 200 || setText !== 'Test') throw new Error(`${where}: /test/session/set answered ${set.status} "${setText.slice(0, 200)}"`)
+  if (spec.role !== 'ceiling' && set.headers.getSetCookie().length === 0) throw new Error(`${where}: /test/session/set sent no cookie`)
+  const before = await stats(server)
+  const check = await fetch(`${server.url}/test/session/check`, { headers: { cookie } })
+  const text = await check.text()
+  if (check.status !== 200 || text !== expected(spec)) throw new Error(`${where}: a minted session answers ${check.status} "${text.slice(0, 200)}", not "${expected(spec)}"`)
+  if (spec.role !== 'ceiling' && check.headers.getSetCookie().length === 0) throw new Error(`${where}: the session was not reissued`)
+  const after = await stats(server)
+  // The minted token was never seen by this process: it must have been checked in full, and counted.
+  if (spec.role === 'ours' && after.verify + after.decrypt <= before.verify + before.decrypt) {
+    throw new Error(`${where}: WebCrypto calls are not counted (counting=${after.counting}); the hit rate would be wrong`)
   }
+}
 
-  // --- report
-  const peaks = Object.fromEntries(VARIANTS.map((v) => [v, procStat(servers[v].pid).peakMb])) as Record<Variant, number>
-  const summary: Record<number, Record<Variant, { rps: number; p50: number; p99: number; cpuUs: number; extraUs: number }>> = {}
-  for (const sessions of SCENARIOS) {
-    const rows = results[sessions]!
-    const bareCpu = median(rows.bare.map((r) => r.cpuUs))
-    summary[sessions] = Object.fromEntries(
-      VARIANTS.map((v) => {
-        const cpuUs = median(rows[v].map((r) => r.cpuUs))
-        return [v, { rps: median(rows[v].map((r) => r.rps)), p50: median(rows[v].map((r) => r.p50)), p99: median(rows[v].map((r) => r.p99)), cpuUs, extraUs: cpuUs - bareCpu }]
-      }),
-    ) as never
-    const s = summary[sessions]! as Record<Variant, { rps: number; p50: number; p99: number; cpuUs: number; extraUs: number }>
-    console.log(`\n### ${sessions.toLocaleString('en')} sessions cycled\n`)
-    console.log('| implementation | req/s | p50 ms | p99 ms | server CPU µs/req | extra CPU µs/req | peak RSS MB | × ceiling | this project × |')
-    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|')
-    for (const v of VARIANTS) {
-      const r = s[v]
-      const vsOurs = v === 'ours' || v === 'bare' ? '' : `${(s.ours.rps / r.rps).toFixed(2)}×`
-      console.log(`| ${LABELS[v]} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.cpuUs.toFixed(1)} | ${v === 'bare' ? '—' : r.extraUs.toFixed(1)} | ${peaks[v].toFixed(0)} | ${(r.rps / s.bare.rps).toFixed(2)} | ${vsOurs} |`)
-    }
-  }
+async function benchRuntime(runtime: RuntimeName): Promise<RuntimeResult> {
+  const result: RuntimeResult = { runtime, notRun: {}, scenarios: {}, servers: {} }
+  const most = Math.max(...SCENARIOS, BROWSER_USERS, SMOKE ? 20 : 0)
+  log(`\n## ${runtime}\n`)
 
-  // --- memory: RSS after 100,000 and after 1,000,000 requests on a fresh server, every request a new session
-  let memory: { after100k: number; after1m: number; requests: number } | undefined
-  if (MEMORY) {
-    const sessions = Math.max(...SCENARIOS)
-    const fresh = await startServer(['bun', join(import.meta.dir, 'servers', 'ours.ts')], {})
+  // Sessions first (minting is slow for some peers), then the servers.
+  const specs: VariantSpec[] = []
+  for (const spec of SPECS) {
     try {
-      const file = join(tmpdir(), `bench-cookies-ours-${sessions}.txt`)
-      let total = 0
-      let after100k: number | undefined
-      while (total < 1_000_000) {
-        const run = await load(fresh.url, cookies.ours.slice(0, sessions), file, 10)
-        total += run.requests
-        if (after100k === undefined && total >= 100_000) after100k = procStat(fresh.pid).rssMb
-      }
-      memory = { after100k: after100k!, after1m: procStat(fresh.pid).rssMb, requests: total }
-      console.log(`\nMemory (this project, ${sessions.toLocaleString('en')} sessions): RSS ${memory.after100k.toFixed(1)} MB after ≥100,000 requests, ${memory.after1m.toFixed(1)} MB after ${total.toLocaleString('en')} (${(((memory.after1m - memory.after100k) / memory.after100k) * 100).toFixed(1)}%)`)
-    } finally {
-      await fresh.stop()
+      await cookiesFor(spec, most)
+      specs.push(spec)
+    } catch (error) {
+      result.notRun[spec.name] = `cannot mint sessions: ${(error as Error).message}`
     }
   }
+  const servers = new Map<string, BenchServer>()
+  const started = await Promise.allSettled(specs.map(async (spec) => [spec.name, await startVariant(runtime, spec, { workDir, viaProxy: VIA_PROXY })] as const))
+  started.forEach((s, i) => {
+    if (s.status === 'fulfilled') servers.set(s.value[0], s.value[1])
+    else result.notRun[specs[i]!.name] = `did not start: ${firstLines(String(s.reason))}`
+  })
+  try {
+    for (const spec of specs) {
+      const server = servers.get(spec.name)
+      if (server === undefined) continue
+      try {
+        await checkAnswers(server, spec, (await cookiesFor(spec, 1))[0]!)
+        result.servers[spec.name] = { url: server.url, ...(server.note ? { note: server.note } : {}) }
+      } catch (error) {
+        result.notRun[spec.name] = firstLines((error as Error).message)
+        await server.stop()
+        servers.delete(spec.name)
+      }
+    }
+    for (const [name, reason] of Object.entries(result.notRun)) log(`  not run: ${name}: ${reason}`)
+    if (!servers.has('bare') || !servers.has('ours')) throw new Error(`${runtime}: the ceiling and this project must both run (${JSON.stringify(result.notRun)})`)
+    let running = specs.filter((s) => servers.has(s.name))
+    /** A variant that fails under load is reported with the reason and left out from then on; the ceiling and ours may not fail. */
+    const drop = async (spec: VariantSpec, error: Error) => {
+      if (spec.name === 'bare' || spec.name === 'ours') throw error
+      result.notRun[spec.name] = `failed under load: ${firstLines(error.message)}`
+      log(`  dropped ${spec.name}: ${result.notRun[spec.name]}`)
+      running = running.filter((s) => s !== spec)
+      for (const scenario of Object.values(result.scenarios)) delete scenario[spec.name]
+      await servers.get(spec.name)?.stop()
+      servers.delete(spec.name)
+    }
+    log(`  ${running.length} variants answer correctly on ${runtime}${servers.get('ours')!.note ? ` (${servers.get('ours')!.note})` : ''}`)
 
-  // --- targets (issue 5), judged on this run's ratios
-  if (!SMOKE) {
-    console.log('\n### Targets\n')
-    const line = (ok: boolean, text: string) => console.log(`- ${ok ? 'met' : 'MISSED'}: ${text}`)
-    for (const sessions of SCENARIOS) {
-      const s = summary[sessions]!
-      for (const [peer, factor] of [['hono-session', 2], ['iron-session', 3], ['hono-sessions', 4]] as const) {
-        const ratio = s.ours.rps / s[peer].rps
-        line(ratio >= factor, `${sessions} sessions: throughput ${ratio.toFixed(2)}× ${LABELS[peer]} (target ≥ ${factor}×)`)
+    const scenarioList = [...SCENARIOS.map((n) => ({ key: `cycled-${n}`, sessions: n, browser: false })), ...(BROWSER_USERS > 0 ? [{ key: `browser-${BROWSER_USERS}`, sessions: BROWSER_USERS, browser: true }] : [])]
+    for (const scenario of scenarioList) {
+      const runs = new Map<string, Run[]>(running.map((s) => [s.name, []]))
+      const loads = new Map<string, () => Promise<LoadResult>>()
+      for (const spec of running) {
+        const server = servers.get(spec.name)!
+        const cookies = await cookiesFor(spec, scenario.sessions)
+        const file = join(workDir, `${runtime}-${spec.name}-${scenario.key}.txt`)
+        writeFileSync(file, cookies.join('\n') + '\n')
+        loads.set(spec.name, scenario.browser ? () => browserLoad(server.url, file, expected(spec), DURATION) : () => cycledLoad(server.url, cookies, file, DURATION))
+        if (WARMUP > 0) await measure(server, spec, () => (scenario.browser ? browserLoad(server.url, file, expected(spec), WARMUP) : cycledLoad(server.url, cookies, file, WARMUP))).catch((error: Error) => drop(spec, error))
+      }
+      for (let rep = 0; rep < REPS; rep++) {
+        // Interleaved, and in a different order each time, so drift hits every variant alike.
+        const order = running.map((_, i) => running[(i + rep) % running.length]!)
+        for (const spec of order) {
+          if (!running.includes(spec)) continue
+          const run = await measure(servers.get(spec.name)!, spec, loads.get(spec.name)!).catch((error: Error) => drop(spec, error))
+          if (run === undefined) continue
+          runs.get(spec.name)!.push(run)
+          const hit = run.hitRate === null ? '' : `, hit rate ${(run.hitRate * 100).toFixed(1)}%`
+          log(`  ${scenario.key}, rep ${rep + 1}, ${spec.name}: ${run.rps.toFixed(0)} req/s, ${run.cpuUs.toFixed(1)} µs CPU/req${hit}`)
+        }
+      }
+      const ceilingCpu = median(runs.get('bare')!.map((r) => r.cpuUs))
+      result.scenarios[scenario.key] = Object.fromEntries(running.map((s) => [s.name, summarise(runs.get(s.name)!, ceilingCpu)]))
+    }
+    result.peakMb = Object.fromEntries(running.map((spec) => [spec.name, memoryMb(servers.get(spec.name)!.memoryPid).peakMb]))
+  } finally {
+    await Promise.all([...servers.values()].map((s) => s.stop()))
+  }
+  if (MEMORY) result.memory = await memoryRuns(runtime)
+  return result
+}
+
+const firstLines = (text: string) => text.split('\n').filter((l) => l.trim() !== '').slice(0, 3).join(' / ').slice(0, 400)
+
+// ---------------------------------------------------------------------------------------------------
+// Memory: what the token cache costs (fresh servers with it on and off, after the same browser-like
+// load with 10,000 users), and that memory stays bounded (RSS after 100,000 and after 1,000,000
+// requests, --memory-requests, with every request another of the largest scenario's sessions).
+
+async function memoryRuns(runtime: RuntimeName): Promise<NonNullable<RuntimeResult['memory']>> {
+  const users = 10_000
+  // The same number of requests for both (five per user), so both made the same garbage; fresh
+  // servers, a pair per repetition, medians (RSS after a GC still moves by several MB run to run).
+  const requests = 5 * users
+  const measured: Record<string, { rssMb: number[]; heapMb: (number | null)[]; requests: number[] }> = {
+    ours: { rssMb: [], heapMb: [], requests: [] },
+    'ours-nocache': { rssMb: [], heapMb: [], requests: [] },
+  }
+  for (let rep = 0; rep < REPS; rep++) {
+    for (const name of rep % 2 === 0 ? ['ours', 'ours-nocache'] : ['ours-nocache', 'ours']) {
+      const spec = variant(name)
+      const server = await startVariant(runtime, spec, { workDir, viaProxy: VIA_PROXY })
+      try {
+        const file = join(workDir, `${runtime}-${name}-memory.txt`)
+        writeFileSync(file, (await cookiesFor(spec, users)).join('\n') + '\n')
+        const run = await browserLoad(server.url, file, expected(spec), 600, requests)
+        if (run.errors > 0) throw new Error(`${name} on ${runtime}: ${run.errors} errors in the memory run`)
+        const s = await stats(server, true)
+        await Bun.sleep(200)
+        measured[name]!.rssMb.push(memoryMb(server.memoryPid).rssMb)
+        measured[name]!.heapMb.push(s.heapMb)
+        measured[name]!.requests.push(run.requests)
+      } finally {
+        await server.stop()
       }
     }
-    const [few, many] = [summary[Math.min(...SCENARIOS)]!, summary[Math.max(...SCENARIOS)]!]
-    line(few.ours.extraUs <= few.jose.extraUs / 2, `extra CPU with ${Math.min(...SCENARIOS)} sessions: ${few.ours.extraUs.toFixed(1)} µs vs jose ${few.jose.extraUs.toFixed(1)} µs (target ≤ half)`)
-    line(many.ours.extraUs <= many.jose.extraUs, `extra CPU with ${Math.max(...SCENARIOS)} sessions: ${many.ours.extraUs.toFixed(1)} µs vs jose ${many.jose.extraUs.toFixed(1)} µs (target ≤)`)
-    if (memory) line(memory.after1m <= memory.after100k * 1.1, `RSS after 1,000,000 requests within 10% of RSS after 100,000`)
   }
-  writeFileSync(join(tmpdir(), 'bench-http-results.json'), JSON.stringify({ tool: TOOL, bun: Bun.version, summary, memory }, null, 2))
+  const heap = (name: string) => (measured[name]!.heapMb.every((h) => h !== null) ? median(measured[name]!.heapMb as number[]) : null)
+  const cache = {
+    users,
+    onMb: median(measured.ours!.rssMb),
+    offMb: median(measured['ours-nocache']!.rssMb),
+    heapOnMb: heap('ours'),
+    heapOffMb: heap('ours-nocache'),
+    requests: Math.min(...measured.ours!.requests, ...measured['ours-nocache']!.requests),
+    pairs: REPS,
+  }
+  log(`  token cache memory on ${runtime}: RSS ${cache.onMb.toFixed(1)} MB with the cache, ${cache.offMb.toFixed(1)} MB without, after ${users.toLocaleString('en')} active users`)
+
+  const sessions = Math.max(...SCENARIOS)
+  const server = await startVariant(runtime, variant('ours'), { workDir, viaProxy: VIA_PROXY })
+  try {
+    const cookies = await cookiesFor(variant('ours'), sessions)
+    const file = join(workDir, `${runtime}-ours-bounded.txt`)
+    writeFileSync(file, cookies.join('\n') + '\n')
+    let total = 0
+    let early: { requests: number; rssMb: number } | undefined
+    while (total < MEMORY_REQUESTS) {
+      const run = await cycledLoad(server.url, cookies, file, early === undefined ? Math.min(10, DURATION) : 10)
+      if (run.errors > 0) throw new Error(`ours on ${runtime}: ${run.errors} errors in the memory run`)
+      total += run.requests
+      if (early === undefined && total >= MEMORY_REQUESTS / 10) early = { requests: total, rssMb: memoryMb(server.memoryPid).rssMb }
+    }
+    const bounded = { sessions, earlyRequests: early!.requests, earlyMb: early!.rssMb, requests: total, endMb: memoryMb(server.memoryPid).rssMb }
+    log(`  RSS of this project on ${runtime}: ${bounded.earlyMb.toFixed(1)} MB after ${bounded.earlyRequests.toLocaleString('en')} requests, ${bounded.endMb.toFixed(1)} MB after ${total.toLocaleString('en')}`)
+    return { cache, bounded }
+  } finally {
+    await server.stop()
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Smoke (CI): every variant on every runtime answers correctly, and each part of the pipeline runs
+// once briefly (wrk and the browser-like generator on Bun, the generator on each runtime). No numbers.
+
+async function smoke(): Promise<void> {
+  const t0 = performance.now()
+  for (const spec of SPECS) await cookiesFor(spec, 20)
+  log(`minted 20 sessions per variant in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+  const failures: string[] = []
+  // Every server of every runtime at once: start-up (workerd's above all) is most of the time.
+  const started = await Promise.all(RUNTIMES.map(async (runtime) => ({ runtime, servers: await Promise.allSettled(SPECS.map((spec) => startVariant(runtime, spec, { workDir, viaProxy: VIA_PROXY }))) })))
+  log(`${RUNTIMES.length * SPECS.length} servers started in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+  try {
+    for (const [r, { runtime, servers }] of started.entries()) {
+      for (const [i, spec] of SPECS.entries()) {
+        const s = servers[i]!
+        if (s.status === 'rejected') failures.push(`${spec.name} on ${runtime} did not start: ${firstLines(String(s.reason))}`)
+        else await checkAnswers(s.value, spec, (await cookiesFor(spec, 1))[0]!).catch((error: Error) => failures.push(firstLines(error.message)))
+      }
+      // The load paths, briefly: the browser-like generator and the stats on every runtime, wrk on the first.
+      for (const name of ['bare', 'ours']) {
+        const i = SPECS.findIndex((spec) => spec.name === name)
+        const s = servers[i]!
+        if (s.status === 'rejected') continue
+        const spec = SPECS[i]!
+        const cookies = await cookiesFor(spec, 20)
+        const file = join(workDir, `smoke-${runtime}-${name}.txt`)
+        writeFileSync(file, cookies.join('\n') + '\n')
+        try {
+          const browser = await measure(s.value, spec, () => browserLoad(s.value.url, file, expected(spec), 1))
+          if (name === 'ours' && !(browser.hitRate !== null && browser.hitRate > 0.5)) failures.push(`ours on ${runtime}: hit rate ${browser.hitRate} with 20 users`)
+          if (r === 0) await measure(s.value, spec, () => cycledLoad(s.value.url, cookies, file, 1))
+        } catch (error) {
+          failures.push(firstLines((error as Error).message))
+        }
+      }
+      log(`${runtime}: ${SPECS.length} variants checked, load paths ran (${((performance.now() - t0) / 1000).toFixed(1)} s)`)
+    }
+  } finally {
+    await Promise.all(started.flatMap(({ servers }) => servers.flatMap((s) => (s.status === 'fulfilled' ? [s.value.stop()] : []))))
+  }
+  if (failures.length > 0) {
+    console.error(`\nbench smoke failed:\n- ${failures.join('\n- ')}`)
+    process.exitCode = 1
+  } else log(`bench smoke: every variant answered correctly on ${RUNTIMES.join(', ')} (${((performance.now() - t0) / 1000).toFixed(1)} s)`)
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+function machine(): Report['machine'] {
+  const cpuinfo = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : ''
+  return {
+    nproc: availableParallelism(),
+    cpu: /model name\s*:\s*(.+)/.exec(cpuinfo)?.[1]?.trim() ?? 'unknown',
+    kernel: `Linux ${release()}`,
+  }
+}
+
+function wrkVersion(): string {
+  if (TOOL !== 'wrk') return `autocannon ${JSON.parse(readFileSync(join(import.meta.dir, '../node_modules/autocannon/package.json'), 'utf8')).version}`
+  const proc = Bun.spawnSync(['wrk', '-v'])
+  return /wrk (\S+)/.exec(new TextDecoder().decode(proc.stdout) + new TextDecoder().decode(proc.stderr))?.[1] ?? 'unknown'
+}
+
+try {
+  if (SMOKE) await smoke()
+  else {
+    const started = Date.now()
+    const report: Report = {
+      date: new Date().toISOString(),
+      command: `bun bench/http.ts ${process.argv.slice(2).join(' ')}`.trim(),
+      machine: machine(),
+      versions: { ...versions(RUNTIMES), [TOOL === 'wrk' ? 'wrk' : 'load tool']: wrkVersion() },
+      options: { memoryRequests: MEMORY ? MEMORY_REQUESTS : 0, tool: TOOL, connections: CONNECTIONS, duration: DURATION, warmup: WARMUP, reps: REPS, sessions: SCENARIOS, browserUsers: BROWSER_USERS, variants: SPECS.map((s) => s.name), runtimes: RUNTIMES, workerdViaProxy: VIA_PROXY },
+      labels: Object.fromEntries(SPECS.map((s) => [s.name, s.label])),
+      results: {},
+      seconds: 0,
+    }
+    log(`# HTTP comparison: ${RUNTIMES.join(', ')}; ${TOOL} and the browser-like generator, ${CONNECTIONS} connections, ${DURATION} s runs, ${REPS} interleaved repetitions`)
+    log(Object.entries(report.versions).map(([k, v]) => `${k} ${v}`).join(', '))
+    for (const runtime of RUNTIMES) {
+      try {
+        report.results[runtime] = await benchRuntime(runtime)
+      } catch (error) {
+        report.results[runtime] = { runtime, notRun: {}, scenarios: {}, servers: {}, failed: firstLines((error as Error).message) }
+        console.error(`${runtime}: ${(error as Error).message}`)
+        process.exitCode = 1
+      }
+    }
+    report.seconds = (Date.now() - started) / 1000
+    printTables(report, log)
+    const jsonFile = args.get('--json') ?? join(tmpdir(), 'bench-http-results.json')
+    writeFileSync(jsonFile, JSON.stringify(report, null, 2))
+    log(`\nResults: ${jsonFile} (${(report.seconds / 60).toFixed(1)} minutes)`)
+    const markdown = args.get('--markdown')
+    if (markdown !== undefined) {
+      writeFileSync(markdown, markdownReport(report))
+      log(`Report: ${markdown}`)
+    }
+  }
 } finally {
-  await Promise.all(VARIANTS.map((v) => servers[v].stop()))
+  if (!args.has('--keep')) rmSync(workDir, { recursive: true, force: true })
+  else log(`generated files kept in ${workDir}`)
 }
