@@ -1,26 +1,12 @@
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { base64url, decodeJwt, decodeProtectedHeader } from 'jose'
 import { session, type InvalidSessionReason, type SessionData, type SessionEnv, type SessionOptions } from 'hono-jwt-session'
+import { CookieJar, TestClock } from 'hono-jwt-session/testing'
 
 export const SECRET = 'test-secret-0123456789-abcdefghijklmnop'
 export const OLD_SECRET = 'old-secret-0123456789-abcdefghijklmnopq'
 export const OTHER_SECRET = 'other-secret-0123456789-abcdefghijklmno'
-/** 2026-01-01T00:00:00Z: the injected clock's start. */
-export const T0 = Date.UTC(2026, 0, 1)
-
-/** A clock the test moves by hand. */
-export class TestClock {
-  constructor(public ms = T0) {}
-  readonly now = () => this.ms
-  advance(seconds: number): void {
-    this.ms += seconds * 1000
-  }
-  get seconds(): number {
-    return Math.floor(this.ms / 1000)
-  }
-}
-
-export type Handler = (c: import('hono').Context<SessionEnv<SessionData>>) => Response | Promise<Response>
+export type Handler = (c: Context<SessionEnv<SessionData>>) => Response | Promise<Response>
 
 export interface TestAppOptions extends Partial<SessionOptions> {
   routes?: Record<string, Handler>
@@ -94,27 +80,17 @@ export function sessionSetCookie(res: Response, name = 'session'): ParsedSetCook
   return found[0]
 }
 
-/** A browser-like cookie jar for one cookie name. */
-export class Jar {
-  value: string | undefined
-  constructor(readonly name = 'session') {}
-  header(): Record<string, string> {
-    return this.value === undefined ? {} : { Cookie: `${this.name}=${this.value}` }
+/**
+ * The public CookieJar, which also fails the test when one response sets the same cookie twice: the
+ * middleware sends at most one Set-Cookie for the session, and every request through a jar checks it.
+ */
+export class StrictCookieJar extends CookieJar {
+  override store(res: Response): void {
+    const names = res.headers.getSetCookie().map((line) => parseSetCookie(line).name)
+    const repeated = names.find((name, i) => names.indexOf(name) !== i)
+    if (repeated !== undefined) throw new Error(`expected at most one Set-Cookie for ${repeated}, got ${names.filter((n) => n === repeated).length}`)
+    super.store(res)
   }
-  store(res: Response): void {
-    const cookie = sessionSetCookie(res, this.name)
-    if (cookie === undefined) return
-    this.value = cookie.attributes['max-age'] === '0' ? undefined : cookie.value
-  }
-}
-
-type Fetchable = { request: (path: string, init?: RequestInit) => Response | Promise<Response> }
-
-/** Requests `path` with the jar's cookie and stores what comes back. */
-export async function visit(app: Fetchable, jar: Jar, path: string, init: RequestInit = {}): Promise<Response> {
-  const res = await app.request(path, { ...init, headers: { ...jar.header(), ...(init.headers as Record<string, string>) } })
-  jar.store(res)
-  return res
 }
 
 export function claimsOf(token: string) {

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'bun:test'
 import { hashPassword, verifyPassword } from '../../src/app/auth/passwords.ts'
 import { DEMO_USER, MemoryUserStore } from '../../src/app/auth/users.ts'
 import { loadConfig } from '../../src/app/config.ts'
-import { claimsOf, Jar, sessionSetCookie, visit } from '../helpers.ts'
+import { claimsOf, sessionSetCookie, StrictCookieJar } from '../helpers.ts'
 import { form, json, login, sessionData, shop } from './shop.ts'
 
 describe('passwords', () => {
@@ -59,30 +59,30 @@ describe('login', () => {
 
   test('success: 303 to /, the session holds id and name, with a renewed identity; the cart survives', async () => {
     const { app, clock } = shop()
-    const jar = new Jar()
-    await visit(app, jar, '/api/cart/items', json('POST', { productId: 'gift-card-25', quantity: 2 }))
-    const before = claimsOf(jar.value!)
+    const jar = new StrictCookieJar()
+    await jar.request(app, '/api/cart/items', json('POST', { productId: 'gift-card-25', quantity: 2 }))
+    const before = claimsOf(jar.get('session')!)
     clock.advance(30)
     const res = await login(app, jar)
     expect(res.status).toBe(303)
     expect(res.headers.get('Location')).toBe('/')
-    const after = claimsOf(jar.value!)
+    const after = claimsOf(jar.get('session')!)
     expect(after.sid).not.toBe(before.sid)
     expect(after.start).toBe(clock.seconds)
     expect(sessionData(jar)).toMatchObject({ userId: 'u-1', username: 'user', cart: [{ productId: 'gift-card-25', quantity: 2 }] })
-    const me = await visit(app, jar, '/api/me')
+    const me = await jar.request(app, '/api/me')
     expect(me.status).toBe(200)
     expect(await me.json()).toEqual({ user: { id: 'u-1', name: 'user' } })
   })
 
   test('the "logged in" flash is shown once, then gone without any extra call', async () => {
     const { app } = shop()
-    const jar = new Jar()
+    const jar = new StrictCookieJar()
     await login(app, jar)
-    const first = await (await visit(app, jar, '/')).text()
+    const first = await (await jar.request(app, '/')).text()
     expect(first).toContain('Logged in as user.')
     expect(first).toContain('Welcome, user')
-    const second = await (await visit(app, jar, '/')).text()
+    const second = await (await jar.request(app, '/')).text()
     expect(second).not.toContain('Logged in as user.')
     expect(second).toContain('Welcome, user')
     expect(sessionData(jar)).not.toHaveProperty('_flashes')
@@ -92,7 +92,7 @@ describe('login', () => {
     const { app } = shop()
     const pages: string[] = []
     for (const [username, password] of [['user', 'wrong'], ['nobody', 'password'], ['', '']]) {
-      const jar = new Jar()
+      const jar = new StrictCookieJar()
       const res = await login(app, jar, password, username)
       expect(res.status).toBe(401)
       expect(res.headers.getSetCookie()).toEqual([])
@@ -121,26 +121,26 @@ describe('/api/me', () => {
 
   test('the tutorial\'s username alone is not a login', async () => {
     const { app } = shop()
-    const jar = new Jar()
-    await visit(app, jar, '/test/session/set')
-    expect((await visit(app, jar, '/api/me')).status).toBe(401)
-    expect((await visit(app, jar, '/api/cart/checkout', { method: 'POST' })).status).toBe(401)
+    const jar = new StrictCookieJar()
+    await jar.request(app, '/test/session/set')
+    expect((await jar.request(app, '/api/me')).status).toBe(401)
+    expect((await jar.request(app, '/api/cart/checkout', { method: 'POST' })).status).toBe(401)
   })
 })
 
 describe('logout', () => {
   test('clears the whole session and deletes its cookie; "logged out" is shown once on the next page', async () => {
     const { app } = shop()
-    const jar = new Jar()
+    const jar = new StrictCookieJar()
     await login(app, jar)
-    await visit(app, jar, '/api/cart/items', json('POST', { productId: 'gift-card-25', quantity: 1 }))
-    const res = await visit(app, jar, '/logout', { method: 'POST' })
+    await jar.request(app, '/api/cart/items', json('POST', { productId: 'gift-card-25', quantity: 1 }))
+    const res = await jar.request(app, '/logout', { method: 'POST' })
     expect(res.status).toBe(303)
     expect(res.headers.get('Location')).toBe('/')
     const deletion = sessionSetCookie(res)!
     expect(deletion.value).toBe('')
     expect(deletion.attributes['max-age']).toBe('0')
-    expect(jar.value).toBeUndefined()
+    expect(jar.get('session')).toBeUndefined()
     expect((await app.request('/api/me')).status).toBe(401)
 
     // The goodbye rides in a flag cookie of its own, with no user data in it.
@@ -154,11 +154,11 @@ describe('logout', () => {
 
   test('the logout button is a form post; GET /logout does nothing', async () => {
     const { app } = shop()
-    const jar = new Jar()
+    const jar = new StrictCookieJar()
     await login(app, jar)
-    expect(await (await visit(app, jar, '/')).text()).toContain('<form class="inline" method="post" action="/logout">')
-    expect((await visit(app, jar, '/logout')).status).toBe(404)
-    expect((await visit(app, jar, '/api/me')).status).toBe(200)
+    expect(await (await jar.request(app, '/')).text()).toContain('<form class="inline" method="post" action="/logout">')
+    expect((await jar.request(app, '/logout')).status).toBe(404)
+    expect((await jar.request(app, '/api/me')).status).toBe(200)
   })
 })
 
@@ -172,10 +172,10 @@ describe('cross-site form posts', () => {
   for (const [label, headers] of attempts) {
     test(`${label} → 403, nothing changes`, async () => {
       const { app } = shop()
-      const jar = new Jar()
+      const jar = new StrictCookieJar()
       await login(app, jar)
       for (const [path, fields] of [['/logout', {}], ['/cart/items', { productId: 'gift-card-25', quantity: '1' }], ['/login', { username: 'user', password: 'password' }]] as const) {
-        const res = await app.request(path, { method: 'POST', body: new URLSearchParams(fields), headers: { ...jar.header(), ...headers } })
+        const res = await jar.request(app, path, { method: 'POST', body: new URLSearchParams(fields), headers })
         expect(res.status).toBe(403)
         expect(res.headers.getSetCookie()).toEqual([])
       }

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import { MAX_BODY_BYTES } from '../../src/app/app.ts'
 import { CATALOGUE } from '../../src/app/shop/catalogue.ts'
-import { Jar, visit } from '../helpers.ts'
+import { StrictCookieJar } from '../helpers.ts'
 import { json, login, sessionData, shop } from './shop.ts'
 
 const TEA = 'darjeeling-first-flush-100g' // 1450 cents
@@ -33,34 +33,34 @@ describe('cart', () => {
 
   test('add (quantities sum), set, set to 0, delete: each answers the cart with line totals and total', async () => {
     const { app } = shop()
-    const jar = new Jar()
-    let res = await visit(app, jar, '/api/cart/items', json('POST', { productId: TEA, quantity: 2 }))
+    const jar = new StrictCookieJar()
+    let res = await jar.request(app, '/api/cart/items', json('POST', { productId: TEA, quantity: 2 }))
     expect(res.status).toBe(200)
     expect(await res.json()).toEqual({
       items: [{ productId: TEA, quantity: 2, name: 'Darjeeling First Flush, 100 g', unitPrice: 1450, lineTotal: 2900 }],
       itemCount: 2,
       total: 2900,
     })
-    res = await visit(app, jar, '/api/cart/items', json('POST', { productId: TEA, quantity: 3 }))
+    res = await jar.request(app, '/api/cart/items', json('POST', { productId: TEA, quantity: 3 }))
     expect((await res.json()).items[0]).toMatchObject({ productId: TEA, quantity: 5, lineTotal: 7250 })
-    res = await visit(app, jar, '/api/cart/items', json('POST', { productId: CARD, quantity: 1 }))
+    res = await jar.request(app, '/api/cart/items', json('POST', { productId: CARD, quantity: 1 }))
     expect(await res.json()).toMatchObject({ itemCount: 6, total: 7250 + 2500 })
 
-    res = await visit(app, jar, `/api/cart/items/${TEA}`, json('PUT', { quantity: 1 }))
+    res = await jar.request(app, `/api/cart/items/${TEA}`, json('PUT', { quantity: 1 }))
     expect(await res.json()).toMatchObject({ items: [{ productId: TEA, quantity: 1 }, { productId: CARD, quantity: 1 }], total: 3950 })
-    res = await visit(app, jar, `/api/cart/items/${TEA}`, json('PUT', { quantity: 0 }))
+    res = await jar.request(app, `/api/cart/items/${TEA}`, json('PUT', { quantity: 0 }))
     expect(await res.json()).toMatchObject({ items: [{ productId: CARD, quantity: 1 }], total: 2500 })
-    res = await visit(app, jar, `/api/cart/items/${CARD}`, { method: 'DELETE' })
+    res = await jar.request(app, `/api/cart/items/${CARD}`, { method: 'DELETE' })
     expect(res.status).toBe(200)
     expect(await res.json()).toEqual({ items: [], itemCount: 0, total: 0 })
     // An emptied cart leaves an anonymous visitor with no session at all.
-    expect(jar.value).toBeUndefined()
+    expect(jar.get('session')).toBeUndefined()
   })
 
   test('PUT on a product not yet in the cart adds it', async () => {
     const { app } = shop()
-    const jar = new Jar()
-    const res = await visit(app, jar, `/api/cart/items/${CARD}`, json('PUT', { quantity: 4 }))
+    const jar = new StrictCookieJar()
+    const res = await jar.request(app, `/api/cart/items/${CARD}`, json('PUT', { quantity: 4 }))
     expect(await res.json()).toMatchObject({ items: [{ productId: CARD, quantity: 4 }] })
   })
 
@@ -98,17 +98,17 @@ describe('bad input: a JSON error with the right status, and the session unchang
   for (const [label, path, init, status, message] of cases) {
     test(`${label} → ${status}`, async () => {
       const { app } = shop()
-      const jar = new Jar()
-      await visit(app, jar, '/api/cart/items', json('POST', { productId: TEA, quantity: 1 }))
-      const before = jar.value
-      const res = await visit(app, jar, path, init)
+      const jar = new StrictCookieJar()
+      await jar.request(app, '/api/cart/items', json('POST', { productId: TEA, quantity: 1 }))
+      const before = jar.get('session')
+      const res = await jar.request(app, path, init)
       expect(res.status).toBe(status)
       expect(res.headers.get('Content-Type')).toStartWith('application/json')
       const body = (await res.json()) as { error: string }
       expect(Object.keys(body)).toEqual(['error'])
       expect(body.error).toMatch(message)
       expect(res.headers.getSetCookie()).toEqual([])
-      expect(jar.value).toBe(before!)
+      expect(jar.get('session')).toBe(before!)
     })
   }
 })
@@ -123,9 +123,9 @@ test('an unknown API path is a JSON 404', async () => {
 describe('checkout', () => {
   test('401 when nobody is logged in, even with a full cart', async () => {
     const { app } = shop()
-    const jar = new Jar()
-    await visit(app, jar, '/api/cart/items', json('POST', { productId: CARD, quantity: 1 }))
-    const res = await visit(app, jar, '/api/cart/checkout', { method: 'POST' })
+    const jar = new StrictCookieJar()
+    await jar.request(app, '/api/cart/items', json('POST', { productId: CARD, quantity: 1 }))
+    const res = await jar.request(app, '/api/cart/checkout', { method: 'POST' })
     expect(res.status).toBe(401)
     expect(await res.json()).toEqual({ error: 'Log in to check out' })
     expect(sessionData(jar)).toEqual({ cart: [{ productId: CARD, quantity: 1 }] })
@@ -133,20 +133,20 @@ describe('checkout', () => {
 
   test('409 on an empty cart', async () => {
     const { app } = shop()
-    const jar = new Jar()
+    const jar = new StrictCookieJar()
     await login(app, jar)
-    const res = await visit(app, jar, '/api/cart/checkout', { method: 'POST' })
+    const res = await jar.request(app, '/api/cart/checkout', { method: 'POST' })
     expect(res.status).toBe(409)
     expect(await res.json()).toEqual({ error: 'The cart is empty' })
   })
 
   test('200 with the order (lines, total), and the cart is emptied; the user stays logged in', async () => {
     const { app, clock } = shop()
-    const jar = new Jar()
+    const jar = new StrictCookieJar()
     await login(app, jar)
-    await visit(app, jar, '/api/cart/items', json('POST', { productId: TEA, quantity: 2 }))
-    await visit(app, jar, '/api/cart/items', json('POST', { productId: CARD, quantity: 1 }))
-    const res = await visit(app, jar, '/api/cart/checkout', { method: 'POST' })
+    await jar.request(app, '/api/cart/items', json('POST', { productId: TEA, quantity: 2 }))
+    await jar.request(app, '/api/cart/items', json('POST', { productId: CARD, quantity: 1 }))
+    const res = await jar.request(app, '/api/cart/checkout', { method: 'POST' })
     expect(res.status).toBe(200)
     const { order } = (await res.json()) as { order: Record<string, unknown> }
     expect(order).toMatchObject({
@@ -160,25 +160,25 @@ describe('checkout', () => {
       placedAt: new Date(clock.ms).toISOString(),
     })
     expect(order.id).toMatch(/^ord_[\w-]{12}$/)
-    expect(await (await visit(app, jar, '/api/cart')).json()).toEqual({ items: [], itemCount: 0, total: 0 })
-    expect((await visit(app, jar, '/api/me')).status).toBe(200)
-    expect((await visit(app, jar, '/api/cart/checkout', { method: 'POST' })).status).toBe(409)
+    expect(await (await jar.request(app, '/api/cart')).json()).toEqual({ items: [], itemCount: 0, total: 0 })
+    expect((await jar.request(app, '/api/me')).status).toBe(200)
+    expect((await jar.request(app, '/api/cart/checkout', { method: 'POST' })).status).toBe(409)
   })
 })
 
 describe('a cart too large for the cookie', () => {
   test('413 with a JSON error; the cart before it is intact and its cookie still valid', async () => {
     const { app } = shop()
-    const jar = new Jar()
+    const jar = new StrictCookieJar()
     await login(app, jar)
     let added = 0
     let refused: Response | undefined
     for (const product of CATALOGUE) {
-      const before = jar.value
-      const res = await visit(app, jar, '/api/cart/items', json('POST', { productId: product.id, quantity: 99 }))
+      const before = jar.get('session')
+      const res = await jar.request(app, '/api/cart/items', json('POST', { productId: product.id, quantity: 99 }))
       if (res.status === 413) {
         refused = res
-        expect(jar.value).toBe(before!)
+        expect(jar.get('session')).toBe(before!)
         break
       }
       expect(res.status).toBe(200)
@@ -188,11 +188,11 @@ describe('a cart too large for the cookie', () => {
     expect(added).toBeGreaterThan(40)
     expect(await refused!.json()).toEqual({ error: expect.stringContaining('too large') })
     expect(refused!.headers.getSetCookie()).toEqual([])
-    const cart = (await (await visit(app, jar, '/api/cart')).json()) as { items: unknown[] }
+    const cart = (await (await jar.request(app, '/api/cart')).json()) as { items: unknown[] }
     expect(cart.items).toHaveLength(added)
-    expect((await visit(app, jar, '/api/me')).status).toBe(200)
+    expect((await jar.request(app, '/api/me')).status).toBe(200)
     // Making room works again.
-    const res = await visit(app, jar, `/api/cart/items/${CATALOGUE[0]!.id}`, { method: 'DELETE' })
+    const res = await jar.request(app, `/api/cart/items/${CATALOGUE[0]!.id}`, { method: 'DELETE' })
     expect(res.status).toBe(200)
   })
 })

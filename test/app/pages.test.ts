@@ -3,7 +3,7 @@ import { createApp } from '../../src/app/app.ts'
 import { hashPassword } from '../../src/app/auth/passwords.ts'
 import { MemoryUserStore } from '../../src/app/auth/users.ts'
 import { CATALOGUE } from '../../src/app/shop/catalogue.ts'
-import { Jar, SECRET, visit } from '../helpers.ts'
+import { SECRET, StrictCookieJar } from '../helpers.ts'
 import { form, login, sessionData, shop } from './shop.ts'
 
 const TEA = 'darjeeling-first-flush-100g'
@@ -31,43 +31,43 @@ describe('HTML pages, usable without JavaScript', () => {
 
   test('add, update, remove and check out through forms', async () => {
     const { app } = shop()
-    const jar = new Jar()
-    let res = await visit(app, jar, '/cart/items', form({ productId: TEA, quantity: '2' }))
+    const jar = new StrictCookieJar()
+    let res = await jar.request(app, '/cart/items', form({ productId: TEA, quantity: '2' }))
     expect(res.status).toBe(303)
     expect(res.headers.get('Location')).toBe('/cart')
-    let page = await (await visit(app, jar, '/cart')).text()
+    let page = await (await jar.request(app, '/cart')).text()
     expect(page).toContain('Added 2 × Darjeeling First Flush, 100 g to your cart.')
     expect(page).toContain('<td class="num" id="cart-total">$29.00</td>')
     expect(page).toContain('Cart (2)')
     expect(page).toContain('to check out') // not logged in yet
 
-    res = await visit(app, jar, `/cart/items/${TEA}`, form({ quantity: '3' }))
+    res = await jar.request(app, `/cart/items/${TEA}`, form({ quantity: '3' }))
     expect(res.status).toBe(303)
     expect(sessionData(jar)!.cart).toEqual([{ productId: TEA, quantity: 3 }])
 
-    res = await visit(app, jar, '/cart/checkout', { method: 'POST' })
+    res = await jar.request(app, '/cart/checkout', { method: 'POST' })
     expect(res.headers.get('Location')).toBe('/login')
-    expect(await (await visit(app, jar, '/login')).text()).toContain('Log in to check out; your cart is kept.')
+    expect(await (await jar.request(app, '/login')).text()).toContain('Log in to check out; your cart is kept.')
 
     await login(app, jar)
-    page = await (await visit(app, jar, '/cart')).text()
+    page = await (await jar.request(app, '/cart')).text()
     expect(page).toContain('<form method="post" action="/cart/checkout">')
-    res = await visit(app, jar, '/cart/checkout', { method: 'POST' })
+    res = await jar.request(app, '/cart/checkout', { method: 'POST' })
     expect(res.status).toBe(303)
     expect(res.headers.get('Location')).toBe('/')
-    page = await (await visit(app, jar, '/')).text()
+    page = await (await jar.request(app, '/')).text()
     expect(page).toMatch(/Thank you! Order ord_[\w-]+ is placed: 3 items, \$43\.50\./)
-    expect(await (await visit(app, jar, '/cart')).text()).toContain('Your cart is empty')
+    expect(await (await jar.request(app, '/cart')).text()).toContain('Your cart is empty')
   })
 
   test('quantity 0 in the update form removes the line; so does Remove', async () => {
     const { app } = shop()
-    const jar = new Jar()
-    await visit(app, jar, '/cart/items', form({ productId: TEA, quantity: '1' }))
-    await visit(app, jar, '/cart/items', form({ productId: 'gift-card-25', quantity: '1' }))
-    await visit(app, jar, `/cart/items/${TEA}`, form({ quantity: '0' }))
+    const jar = new StrictCookieJar()
+    await jar.request(app, '/cart/items', form({ productId: TEA, quantity: '1' }))
+    await jar.request(app, '/cart/items', form({ productId: 'gift-card-25', quantity: '1' }))
+    await jar.request(app, `/cart/items/${TEA}`, form({ quantity: '0' }))
     expect(sessionData(jar)!.cart).toEqual([{ productId: 'gift-card-25', quantity: 1 }])
-    await visit(app, jar, '/cart/items/gift-card-25/remove', { method: 'POST' })
+    await jar.request(app, '/cart/items/gift-card-25/remove', { method: 'POST' })
     expect(sessionData(jar)?.cart).toBeUndefined()
   })
 
@@ -82,16 +82,16 @@ describe('HTML pages, usable without JavaScript', () => {
   for (const [label, path, fields, status] of bad) {
     test(`a form with ${label} → ${status} page, session unchanged`, async () => {
       const { app } = shop()
-      const jar = new Jar()
-      await visit(app, jar, '/cart/items', form({ productId: TEA, quantity: '1' }))
-      await visit(app, jar, '/cart') // shows and removes the "Added" message
-      const before = jar.value
-      const res = await visit(app, jar, path, form(fields))
+      const jar = new StrictCookieJar()
+      await jar.request(app, '/cart/items', form({ productId: TEA, quantity: '1' }))
+      await jar.request(app, '/cart') // shows and removes the "Added" message
+      const before = jar.get('session')
+      const res = await jar.request(app, path, form(fields))
       expect(res.status).toBe(status)
       expect(res.headers.get('Content-Type')).toStartWith('text/html')
       expect(await res.text()).toContain('role="alert"')
       expect(res.headers.getSetCookie()).toEqual([])
-      expect(jar.value).toBe(before!)
+      expect(jar.get('session')).toBe(before!)
     })
   }
 
@@ -101,9 +101,9 @@ describe('HTML pages, usable without JavaScript', () => {
       session: { secret: SECRET, cookie: { secure: false } },
       users: new MemoryUserStore([{ id: 'u-x', name, passwordHash: await hashPassword('pw', 1000) }]),
     })
-    const jar = new Jar()
+    const jar = new StrictCookieJar()
     await login(app, jar, 'pw', name)
-    const page = await (await visit(app, jar, '/')).text()
+    const page = await (await jar.request(app, '/')).text()
     expect(page).not.toContain(name)
     expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
   })

@@ -1,6 +1,7 @@
 import { createApp } from '../../src/app/app.ts'
 import { DEMO_USER, MemoryUserStore } from '../../src/app/auth/users.ts'
-import { claimsOf, Jar, SECRET, TestClock, visit } from '../helpers.ts'
+import { TestClock, type CookieJar } from 'hono-jwt-session/testing'
+import { claimsOf, SECRET } from '../helpers.ts'
 
 /** The real app with the demo user and an injected clock. */
 export function shop() {
@@ -23,11 +24,12 @@ export function json(method: string, body: unknown): RequestInit {
   return { method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }
 }
 
-export async function login(app: Shop, jar: Jar, password = 'password', username = 'user') {
-  return visit(app, jar, '/login', form({ username, password }))
+export async function login(app: Shop, jar: CookieJar, password = 'password', username = 'user') {
+  return jar.request(app, '/login', form({ username, password }))
 }
 
 /** The session's data as the cookie in the jar carries it. */
-export function sessionData(jar: Jar): Record<string, unknown> | undefined {
-  return jar.value === undefined ? undefined : (claimsOf(jar.value).data as Record<string, unknown>)
+export function sessionData(jar: CookieJar): Record<string, unknown> | undefined {
+  const token = jar.get('session')
+  return token === undefined ? undefined : (claimsOf(token).data as Record<string, unknown>)
 }

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import { createApp } from '../../src/app/app.ts'
 import { MemoryUserStore } from '../../src/app/auth/users.ts'
-import { Jar, SECRET, visit } from '../helpers.ts'
+import { SECRET, StrictCookieJar } from '../helpers.ts'
 
 const app = createApp({ session: { secret: SECRET, cookie: { secure: false } }, users: new MemoryUserStore([]) })
 
@@ -15,22 +15,22 @@ describe("the Flask tutorial's routes", () => {
   })
 
   test('set → check → pop → check', async () => {
-    const jar = new Jar()
-    let res = await visit(app, jar, '/test/session/set')
+    const jar = new StrictCookieJar()
+    let res = await jar.request(app, '/test/session/set')
     expect(res.status).toBe(200)
     expect(await res.text()).toBe('Test')
-    expect(jar.value).toBeDefined()
+    expect(jar.get('session')).toBeDefined()
 
-    res = await visit(app, jar, '/test/session/check')
+    res = await jar.request(app, '/test/session/check')
     expect(res.status).toBe(200)
     expect(await res.text()).toBe('Logged in as user')
 
-    res = await visit(app, jar, '/test/session/pop')
+    res = await jar.request(app, '/test/session/pop')
     expect(res.status).toBe(200)
     expect(await res.text()).toBe('Test')
-    expect(jar.value).toBeUndefined()
+    expect(jar.get('session')).toBeUndefined()
 
-    res = await visit(app, jar, '/test/session/check')
+    res = await jar.request(app, '/test/session/check')
     expect(await res.text()).toBe('You are not logged in')
   })
 
@@ -41,11 +41,11 @@ describe("the Flask tutorial's routes", () => {
   })
 
   test('one browser\'s cookie does not log in another', async () => {
-    const alice = new Jar()
-    const bob = new Jar()
-    await visit(app, alice, '/test/session/set')
-    expect(await (await visit(app, bob, '/test/session/check')).text()).toBe('You are not logged in')
-    expect(await (await visit(app, alice, '/test/session/check')).text()).toBe('Logged in as user')
+    const alice = new StrictCookieJar()
+    const bob = new StrictCookieJar()
+    await alice.request(app, '/test/session/set')
+    expect(await (await bob.request(app, '/test/session/check')).text()).toBe('You are not logged in')
+    expect(await (await alice.request(app, '/test/session/check')).text()).toBe('Logged in as user')
   })
 
   test('a tampered cookie is answered as not logged in, with 200', async () => {

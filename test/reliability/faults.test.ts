@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { createApp, MAX_BODY_BYTES } from '../../src/app/app.ts'
 import { MemoryUserStore } from '../../src/app/auth/users.ts'
-import { claimsOf, Jar, OLD_SECRET, SECRET, sessionSetCookie, testApp, TestClock, visit } from '../helpers.ts'
+import { TestClock } from 'hono-jwt-session/testing'
+import { claimsOf, OLD_SECRET, SECRET, StrictCookieJar, testApp } from '../helpers.ts'
 import { BUN_ENTRY, startServer, type RunningServer } from '../support/server.ts'
 
 /** A promise the test resolves when it chooses: it decides which request finishes first. */
@@ -24,15 +25,16 @@ describe('parallel requests on one session', () => {
         },
       },
     })
-    const jar = new Jar()
-    await visit(t.app, jar, '/set?key=cart&value=["base"]')
-    const a = t.app.request('/add?item=a', { headers: jar.header() })
-    const b = t.app.request('/add?item=b', { headers: jar.header() })
+    const jar = new StrictCookieJar()
+    await jar.request(t.app, '/set?key=cart&value=["base"]')
+    // Both leave with the same cookie; the jar keeps each answer as it arrives.
+    const a = jar.request(t.app, '/add?item=a')
+    const b = jar.request(t.app, '/add?item=b')
     gates.b.open()
-    jar.store(await b)
+    await b
     gates.a.open()
-    jar.store(await a)
-    expect(claimsOf(jar.value!).data).toEqual({ cart: ['base', 'a'] })
+    await a
+    expect(claimsOf(jar.get('session')!).data).toEqual({ cart: ['base', 'a'] })
   })
 })
 
@@ -53,15 +55,15 @@ describe('a slow request that started before logout', () => {
           '/logout': (c) => (c.var.session.clear(), c.text('bye')),
         },
       })
-      const jar = new Jar()
-      await visit(t.app, jar, '/set?key=user&value="u"')
+      const jar = new StrictCookieJar()
+      await jar.request(t.app, '/set?key=user&value="u"')
       t.clock.advance(10)
-      const pending = t.app.request('/slow-page', { headers: jar.header() })
-      await visit(t.app, jar, '/logout')
-      expect(jar.value).toBeUndefined()
+      const pending = jar.request(t.app, '/slow-page')
+      await jar.request(t.app, '/logout')
+      expect(jar.get('session')).toBeUndefined()
       slow.open()
-      jar.store(await pending)
-      const after = await (await visit(t.app, jar, '/get?key=user')).text()
+      await pending
+      const after = await (await jar.request(t.app, '/get?key=user')).text()
       expect(after).toBe(refreshEachRequest ? '"u"' : 'none')
     })
   }
@@ -82,15 +84,15 @@ describe('secret rotation runbook', () => {
     const before = testApp({ ...options, secret: OLD_SECRET })
     const during = testApp({ ...options, secret: SECRET, fallbackSecrets: [OLD_SECRET] })
     const after = testApp({ ...options, secret: SECRET })
-    const [a, b] = [new Jar(), new Jar()]
-    for (const jar of [a, b]) await visit(before.app, jar, '/set?key=user&value="u"')
+    const [a, b] = [new StrictCookieJar(), new StrictCookieJar()]
+    for (const jar of [a, b]) await jar.request(before.app, '/set?key=user&value="u"')
     const rotatedAt = clock.seconds
     const appNow = () => (clock.seconds - rotatedAt < keepFallback ? during.app : after.app)
     for (let elapsed = 300; elapsed <= ABSOLUTE + 1200; elapsed += 300) {
       clock.ms = (rotatedAt + elapsed) * 1000
       // A's session ends at its absolute timeout like any other; A logs in again then.
-      if ((await (await visit(appNow(), a, '/get?key=user')).text()) === 'none') await visit(appNow(), a, '/set?key=user&value="u"')
-      if (elapsed === 300) await visit(appNow(), b, '/get?key=user')
+      if ((await (await a.request(appNow(), '/get?key=user')).text()) === 'none') await a.request(appNow(), '/set?key=user&value="u"')
+      if (elapsed === 300) await b.request(appNow(), '/get?key=user')
     }
     return [...during.invalid, ...after.invalid].filter((reason) => reason === 'unknown-key').length
   }
@@ -112,14 +114,14 @@ describe('limits', () => {
   }
 
   test(`a body of exactly ${MAX_BODY_BYTES} bytes is read; one byte more is 413, and the session is untouched`, async () => {
-    const jar = new Jar()
-    const ok = await visit(app, jar, '/api/cart/items', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: body(MAX_BODY_BYTES) })
+    const jar = new StrictCookieJar()
+    const ok = await jar.request(app, '/api/cart/items', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: body(MAX_BODY_BYTES) })
     expect(ok.status).toBe(200)
-    const before = jar.value
-    const over = await visit(app, jar, '/api/cart/items', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: body(MAX_BODY_BYTES + 1) })
+    const before = jar.get('session')
+    const over = await jar.request(app, '/api/cart/items', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: body(MAX_BODY_BYTES + 1) })
     expect(over.status).toBe(413)
     expect(over.headers.getSetCookie()).toEqual([])
-    expect(jar.value).toBe(before!)
+    expect(jar.get('session')).toBe(before!)
   })
 
   describe('over HTTP, at the runtime\'s header limit', () => {

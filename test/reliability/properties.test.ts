@@ -5,7 +5,8 @@ import fc from 'fast-check'
 import { base64url } from 'jose'
 import { MAX_COOKIE_BYTES, SessionTooLargeError, type InvalidSessionReason } from 'hono-jwt-session'
 import { runSeed } from '../support/seed.ts'
-import { headerOf, hmac, OTHER_SECRET, SECRET, sessionSetCookie, testApp, TestClock } from '../helpers.ts'
+import { TestClock } from 'hono-jwt-session/testing'
+import { headerOf, hmac, OTHER_SECRET, SECRET, sessionSetCookie, testApp } from '../helpers.ts'
 
 const seed = runSeed()
 const settings = (numRuns: number) => ({ numRuns, seed })

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, spyOn, test } from 'bun:test'
 import { base64url, generateKeyPair, SignJWT } from 'jose'
 import type { InvalidSessionReason } from 'hono-jwt-session'
-import { headerOf, hmac, OTHER_SECRET, SECRET, sessionSetCookie, testApp, TestClock } from '../helpers.ts'
+import { TestClock } from 'hono-jwt-session/testing'
+import { headerOf, hmac, OTHER_SECRET, SECRET, sessionSetCookie, testApp } from '../helpers.ts'
 
 const enc = new TextEncoder()
 const b64 = (value: string | Uint8Array) => base64url.encode(value)

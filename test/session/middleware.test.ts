@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import { stream } from 'hono/streaming'
 import { TOKEN_TYPE } from 'hono-jwt-session'
-import { claimsOf, headerOf, Jar, sessionSetCookie, testApp, visit } from '../helpers.ts'
+import { claimsOf, headerOf, sessionSetCookie, StrictCookieJar, testApp } from '../helpers.ts'
 
 describe('writing only what is needed', () => {
   test('an anonymous visitor who never touches the session gets no cookie and no Vary', async () => {
@@ -94,39 +94,39 @@ describe('the token', () => {
 describe('reissue policy', () => {
   test('by default every request with a valid session gets a fresh token, even one that never reads it', async () => {
     const { app, clock } = testApp({ idleTimeout: 600 })
-    const jar = new Jar()
-    await visit(app, jar, '/set?key=a&value=1')
-    const first = jar.value!
+    const jar = new StrictCookieJar()
+    await jar.request(app, '/set?key=a&value=1')
+    const first = jar.get('session')!
     clock.advance(10)
-    const res = await visit(app, jar, '/noop')
+    const res = await jar.request(app, '/noop')
     expect(res.headers.getSetCookie()).toHaveLength(1)
     expect(res.headers.get('Vary')).toBe('Cookie')
     expect(res.headers.get('Cache-Control')).toBe('private, no-store')
-    expect(jar.value).not.toBe(first)
-    expect(claimsOf(jar.value!).exp).toBe(clock.seconds + 600)
-    expect(claimsOf(jar.value!).sid).toBe(claimsOf(first).sid)
-    expect(claimsOf(jar.value!).start).toBe(claimsOf(first).start)
+    expect(jar.get('session')).not.toBe(first)
+    expect(claimsOf(jar.get('session')!).exp).toBe(clock.seconds + 600)
+    expect(claimsOf(jar.get('session')!).sid).toBe(claimsOf(first).sid)
+    expect(claimsOf(jar.get('session')!).start).toBe(claimsOf(first).start)
   })
 
   test('refreshEachRequest: false reissues only on change or past half the idle window', async () => {
     const { app, clock } = testApp({ idleTimeout: 600, refreshEachRequest: false })
-    const jar = new Jar()
-    await visit(app, jar, '/set?key=a&value=1')
+    const jar = new StrictCookieJar()
+    await jar.request(app, '/set?key=a&value=1')
     clock.advance(299)
-    let res = await visit(app, jar, '/get?key=a')
+    let res = await jar.request(app, '/get?key=a')
     expect(await res.text()).toBe('1')
     expect(res.headers.getSetCookie()).toEqual([])
     expect(res.headers.get('Vary')).toBe('Cookie')
-    res = await visit(app, jar, '/noop')
+    res = await jar.request(app, '/noop')
     expect(res.headers.get('Vary')).toBeNull()
-    res = await visit(app, jar, '/set?key=a&value=2')
+    res = await jar.request(app, '/set?key=a&value=2')
     expect(res.headers.getSetCookie()).toHaveLength(1)
     clock.advance(299)
-    expect((await visit(app, jar, '/noop')).headers.getSetCookie()).toEqual([])
+    expect((await jar.request(app, '/noop')).headers.getSetCookie()).toEqual([])
     clock.advance(1)
-    res = await visit(app, jar, '/noop')
+    res = await jar.request(app, '/noop')
     expect(res.headers.getSetCookie()).toHaveLength(1)
-    expect(claimsOf(jar.value!).iat).toBe(clock.seconds)
+    expect(claimsOf(jar.get('session')!).iat).toBe(clock.seconds)
   })
 })
 
@@ -134,14 +134,14 @@ describe('deletion', () => {
   test('emptying the session deletes the cookie with the same attributes', async () => {
     const cookie = { name: '__Secure-sess', secure: true, path: '/shop', domain: 'example.com', sameSite: 'Strict' as const }
     const { app } = testApp({ cookie })
-    const jar = new Jar('__Secure-sess')
-    const res1 = await visit(app, jar, '/set?key=a&value=1')
+    const jar = new StrictCookieJar()
+    const res1 = await jar.request(app, '/set?key=a&value=1')
     const issued = sessionSetCookie(res1, '__Secure-sess')!
     const { app: app2 } = testApp({
       cookie,
       routes: { '/pop': (c) => c.text(String(c.var.session.pop('a'))) },
     })
-    const res = await app2.request('/pop', { headers: jar.header() })
+    const res = await jar.request(app2, '/pop')
     expect(await res.text()).toBe('1')
     const deletion = sessionSetCookie(res, '__Secure-sess')!
     expect(deletion.value).toBe('')
@@ -170,11 +170,11 @@ describe('deletion', () => {
         },
       },
     })
-    const jar = new Jar()
-    await visit(app, jar, '/set?key=username&value="user"')
-    const before = claimsOf(jar.value!)
-    await visit(app, jar, '/logout-and-flash')
-    const after = claimsOf(jar.value!)
+    const jar = new StrictCookieJar()
+    await jar.request(app, '/set?key=username&value="user"')
+    const before = claimsOf(jar.get('session')!)
+    await jar.request(app, '/logout-and-flash')
+    const after = claimsOf(jar.get('session')!)
     expect(after.data).toEqual({ flash: 'bye' })
     expect(after.sid).not.toBe(before.sid)
   })
@@ -192,22 +192,22 @@ describe('the session over requests', () => {
       },
       refreshEachRequest: false,
     })
-    const jar = new Jar()
-    await visit(app, jar, '/add?item=a')
-    await visit(app, jar, '/add?item=b')
-    expect(await (await visit(app, jar, '/get?key=cart')).text()).toBe('["a","b"]')
+    const jar = new StrictCookieJar()
+    await jar.request(app, '/add?item=a')
+    await jar.request(app, '/add?item=b')
+    expect(await (await jar.request(app, '/get?key=cart')).text()).toBe('["a","b"]')
   })
 
   test('keys named like claims or methods survive the cookie', async () => {
     const { app } = testApp()
-    const jar = new Jar()
+    const jar = new StrictCookieJar()
     for (const key of ['__proto__', 'exp', 'iat', 'sid', 'data', 'constructor', 'get']) {
-      await visit(app, jar, `/set?key=${key}&value=${encodeURIComponent(JSON.stringify({ k: key }))}`)
+      await jar.request(app, `/set?key=${key}&value=${encodeURIComponent(JSON.stringify({ k: key }))}`)
     }
     for (const key of ['__proto__', 'exp', 'iat', 'sid', 'data', 'constructor', 'get']) {
-      expect(await (await visit(app, jar, `/get?key=${key}`)).text()).toBe(JSON.stringify({ k: key }))
+      expect(await (await jar.request(app, `/get?key=${key}`)).text()).toBe(JSON.stringify({ k: key }))
     }
-    const claims = claimsOf(jar.value!)
+    const claims = claimsOf(jar.get('session')!)
     expect(typeof claims.exp).toBe('number')
   })
 
@@ -221,12 +221,12 @@ describe('the session over requests', () => {
         },
       },
     })
-    const jar = new Jar()
-    await visit(app, jar, '/set?key=cart&value=[1]')
-    const before = claimsOf(jar.value!)
+    const jar = new StrictCookieJar()
+    await jar.request(app, '/set?key=cart&value=[1]')
+    const before = claimsOf(jar.get('session')!)
     clock.advance(60)
-    await visit(app, jar, '/login')
-    const after = claimsOf(jar.value!)
+    await jar.request(app, '/login')
+    const after = claimsOf(jar.get('session')!)
     expect(after.sid).not.toBe(before.sid)
     expect(after.start).toBe(clock.seconds)
     expect(after.data).toEqual({ cart: [1], user: 'u' })
@@ -244,12 +244,12 @@ describe('the session over requests', () => {
         },
       },
     })
-    const jar = new Jar()
-    let cookie = sessionSetCookie(await visit(app, jar, '/remember'))!
+    const jar = new StrictCookieJar()
+    let cookie = sessionSetCookie(await jar.request(app, '/remember'))!
     expect(cookie.attributes['max-age']).toBe('600')
     expect(claimsOf(cookie.value).permanent).toBe(true)
     clock.advance(500)
-    cookie = sessionSetCookie(await visit(app, jar, '/noop'))!
+    cookie = sessionSetCookie(await jar.request(app, '/noop'))!
     expect(cookie.attributes['max-age']).toBe('500')
     expect(claimsOf(cookie.value).exp).toBe(clock.seconds + 500)
   })
@@ -265,13 +265,13 @@ describe('errors in the handler', () => {
         },
       },
     })
-    const jar = new Jar()
-    await visit(app, jar, '/set?key=username&value="user"')
-    const res = await visit(app, jar, '/boom')
+    const jar = new StrictCookieJar()
+    await jar.request(app, '/set?key=username&value="user"')
+    const res = await jar.request(app, '/boom')
     expect(res.status).toBe(500)
     expect(res.headers.getSetCookie()).toEqual([])
     expect(res.headers.get('Vary')).toBe('Cookie')
-    expect(await (await visit(app, jar, '/get?key=username')).text()).toBe('"user"')
+    expect(await (await jar.request(app, '/get?key=username')).text()).toBe('"user"')
   })
 
   test('a handler that answers with an error status: changes are saved', async () => {
@@ -283,10 +283,10 @@ describe('errors in the handler', () => {
         },
       },
     })
-    const jar = new Jar()
-    const res = await visit(app, jar, '/fail')
+    const jar = new StrictCookieJar()
+    const res = await jar.request(app, '/fail')
     expect(res.status).toBe(401)
-    expect(await (await visit(app, jar, '/get?key=attempts')).text()).toBe('1')
+    expect(await (await jar.request(app, '/get?key=attempts')).text()).toBe('1')
   })
 })
 

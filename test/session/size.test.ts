@@ -1,11 +1,11 @@
 import { describe, expect, test } from 'bun:test'
 import { SessionTooLargeError } from 'hono-jwt-session'
-import { Jar, sessionSetCookie, testApp, visit } from '../helpers.ts'
+import { sessionSetCookie, StrictCookieJar, testApp } from '../helpers.ts'
 
 /** Stores a string of `length` characters and reports what happened to the cookie. */
-async function store(name: string, length: number, jar = new Jar(name)) {
+async function store(name: string, length: number, jar = new StrictCookieJar()) {
   const t = testApp({ cookie: { name, secure: false } })
-  const res = await visit(t.app, jar, `/set?key=pad&value="${'a'.repeat(length)}"`)
+  const res = await jar.request(t.app, `/set?key=pad&value="${'a'.repeat(length)}"`)
   const cookie = sessionSetCookie(res, name)
   return { res, cookie, errors: t.errors, sent: cookie ? name.length + cookie.value.length : undefined }
 }
@@ -41,14 +41,14 @@ describe('the 4096-byte limit on cookie name + value', () => {
 
   test('a refused save leaves the previous cookie valid and the session as it was', async () => {
     const t = testApp()
-    const jar = new Jar()
-    await visit(t.app, jar, '/set?key=cart&value=["a"]')
-    const before = jar.value
-    const res = await visit(t.app, jar, `/set?key=pad&value="${'x'.repeat(5000)}"`)
+    const jar = new StrictCookieJar()
+    await jar.request(t.app, '/set?key=cart&value=["a"]')
+    const before = jar.get('session')
+    const res = await jar.request(t.app, `/set?key=pad&value="${'x'.repeat(5000)}"`)
     expect(res.status).toBe(413)
     expect(await res.text()).toContain('too large')
-    expect(jar.value).toBe(before!)
-    expect(await (await visit(t.app, jar, '/get?key=cart')).text()).toBe('["a"]')
-    expect(await (await visit(t.app, jar, '/get?key=pad')).text()).toBe('none')
+    expect(jar.get('session')).toBe(before!)
+    expect(await (await jar.request(t.app, '/get?key=cart')).text()).toBe('["a"]')
+    expect(await (await jar.request(t.app, '/get?key=pad')).text()).toBe('none')
   })
 })

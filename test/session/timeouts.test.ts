@@ -1,13 +1,14 @@
 import { describe, expect, test } from 'bun:test'
-import { claimsOf, Jar, testApp, visit } from '../helpers.ts'
+import type { CookieJar } from 'hono-jwt-session/testing'
+import { claimsOf, StrictCookieJar, testApp } from '../helpers.ts'
 
-const check = async (t: ReturnType<typeof testApp>, jar: Jar) => (await visit(t.app, jar, '/get?key=user')).text()
+const check = async (t: ReturnType<typeof testApp>, jar: CookieJar) => (await jar.request(t.app, '/get?key=user')).text()
 
 describe('idle timeout (sliding)', () => {
   test('a session used within the idle window lives on; one left idle past it ends', async () => {
     const t = testApp({ idleTimeout: 600, absoluteTimeout: 7200, clockTolerance: 0 })
-    const jar = new Jar()
-    await visit(t.app, jar, '/set?key=user&value="u"')
+    const jar = new StrictCookieJar()
+    await jar.request(t.app, '/set?key=user&value="u"')
     for (let i = 0; i < 5; i++) {
       t.clock.advance(599)
       expect(await check(t, jar)).toBe('"u"')
@@ -20,8 +21,8 @@ describe('idle timeout (sliding)', () => {
   test('the idle timeout is enforced from the signed iat, not only exp', async () => {
     // A token minted under a longer idle timeout is cut short when the server's idle timeout shrinks.
     const long = testApp({ idleTimeout: 3600 })
-    const jar = new Jar()
-    await visit(long.app, jar, '/set?key=user&value="u"')
+    const jar = new StrictCookieJar()
+    await jar.request(long.app, '/set?key=user&value="u"')
     const short = testApp({ idleTimeout: 600, clockTolerance: 0 })
     short.clock.advance(601)
     expect(await check(short, jar)).toBe('none')
@@ -30,12 +31,12 @@ describe('idle timeout (sliding)', () => {
 
   test('expiry is exact: the clock tolerance does not stretch the idle timeout', async () => {
     const t = testApp({ idleTimeout: 2, absoluteTimeout: 10, clockTolerance: 5 })
-    const jar = new Jar()
-    await visit(t.app, jar, '/set?key=user&value="u"')
-    const token = jar.value
+    const jar = new StrictCookieJar()
+    await jar.request(t.app, '/set?key=user&value="u"')
+    const token = jar.get('session')
     t.clock.advance(1)
     expect(await check(t, jar)).toBe('"u"')
-    jar.value = token
+    jar.set('session', token!)
     t.clock.advance(1)
     expect(await check(t, jar)).toBe('none')
     expect(t.invalid).toEqual(['expired'])
@@ -45,13 +46,13 @@ describe('idle timeout (sliding)', () => {
 describe('absolute timeout', () => {
   test('however active, a session ends at start + absolute timeout', async () => {
     const t = testApp({ idleTimeout: 600, absoluteTimeout: 3000 })
-    const jar = new Jar()
-    await visit(t.app, jar, '/set?key=user&value="u"')
-    const start = claimsOf(jar.value!).start as number
+    const jar = new StrictCookieJar()
+    await jar.request(t.app, '/set?key=user&value="u"')
+    const start = claimsOf(jar.get('session')!).start as number
     for (let elapsed = 500; elapsed < 3000; elapsed += 500) {
       t.clock.advance(500)
       expect(await check(t, jar)).toBe('"u"')
-      expect(claimsOf(jar.value!).exp).toBe(Math.min(t.clock.seconds + 600, start + 3000))
+      expect(claimsOf(jar.get('session')!).exp).toBe(Math.min(t.clock.seconds + 600, start + 3000))
     }
     t.clock.advance(500)
     expect(await check(t, jar)).toBe('none')
@@ -64,10 +65,10 @@ describe('absolute timeout', () => {
       absoluteTimeout: 1000,
       routes: { '/login': (c) => (c.var.session.regenerate(), c.text('ok')) },
     })
-    const jar = new Jar()
-    await visit(t.app, jar, '/set?key=user&value="u"')
+    const jar = new StrictCookieJar()
+    await jar.request(t.app, '/set?key=user&value="u"')
     t.clock.advance(500)
-    await visit(t.app, jar, '/login')
+    await jar.request(t.app, '/login')
     t.clock.advance(500)
     expect(await check(t, jar)).toBe('"u"')
     t.clock.advance(400)
@@ -93,9 +94,9 @@ describe('a request that takes time', () => {
         },
       },
     })
-    const jar = new Jar()
-    await visit(t.app, jar, '/slow-login')
-    const claims = claimsOf(jar.value!)
+    const jar = new StrictCookieJar()
+    await jar.request(t.app, '/slow-login')
+    const claims = claimsOf(jar.get('session')!)
     expect(claims.start).toBe(claims.iat as number)
     expect(await check(t, jar)).toBe('"u"')
     expect(t.invalid).toEqual([])
@@ -105,12 +106,12 @@ describe('a request that takes time', () => {
 describe('clock jumps', () => {
   test('a clock set back less than the tolerance keeps the session; further back refuses it as not yet valid', async () => {
     const t = testApp({ clockTolerance: 5 })
-    const jar = new Jar()
-    await visit(t.app, jar, '/set?key=user&value="u"')
-    const token = jar.value
+    const jar = new StrictCookieJar()
+    await jar.request(t.app, '/set?key=user&value="u"')
+    const token = jar.get('session')
     t.clock.advance(-5)
     expect(await check(t, jar)).toBe('"u"')
-    jar.value = token
+    jar.set('session', token!)
     t.clock.advance(-10)
     expect(await check(t, jar)).toBe('none')
     expect(t.invalid).toEqual(['not-yet-valid'])
@@ -118,10 +119,10 @@ describe('clock jumps', () => {
 
   test('a clock jumping far forward ends the session as expired, without an error', async () => {
     const t = testApp()
-    const jar = new Jar()
-    await visit(t.app, jar, '/set?key=user&value="u"')
+    const jar = new StrictCookieJar()
+    await jar.request(t.app, '/set?key=user&value="u"')
     t.clock.advance(10 * 365 * 24 * 3600)
-    const res = await visit(t.app, jar, '/get?key=user')
+    const res = await jar.request(t.app, '/get?key=user')
     expect(res.status).toBe(200)
     expect(await res.text()).toBe('none')
     expect(t.invalid).toEqual(['expired'])

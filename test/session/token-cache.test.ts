@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, spyOn, test } from 'bun:test'
 import { GenerationalCache } from '../../src/session/token/generational-cache.ts'
-import { claimsOf, Jar, OTHER_SECRET, testApp, visit } from '../helpers.ts'
+import { claimsOf, OTHER_SECRET, StrictCookieJar, testApp } from '../helpers.ts'
 
 /** Counts HMAC operations (jose signs and verifies HS256 through crypto.subtle). */
 function hmacCounter() {
@@ -23,70 +23,70 @@ afterEach(() => counter?.restore())
 describe('the token cache', () => {
   test('a session seen again within the same second costs no HMAC at all', async () => {
     const t = testApp()
-    const jar = new Jar()
-    await visit(t.app, jar, '/set?key=user&value="u"')
+    const jar = new StrictCookieJar()
+    await jar.request(t.app, '/set?key=user&value="u"')
     counter = hmacCounter()
-    for (let i = 0; i < 5; i++) expect(await (await visit(t.app, jar, '/get?key=user')).text()).toBe('"u"')
+    for (let i = 0; i < 5; i++) expect(await (await jar.request(t.app, '/get?key=user')).text()).toBe('"u"')
     expect(counter.count).toBe(0)
   })
 
   test('without the cache every request verifies and signs', async () => {
     const t = testApp({ tokenCacheSize: 0 })
-    const jar = new Jar()
-    await visit(t.app, jar, '/set?key=user&value="u"')
+    const jar = new StrictCookieJar()
+    await jar.request(t.app, '/set?key=user&value="u"')
     counter = hmacCounter()
-    for (let i = 0; i < 5; i++) await visit(t.app, jar, '/get?key=user')
+    for (let i = 0; i < 5; i++) await jar.request(t.app, '/get?key=user')
     expect(counter.count).toBe(10)
   })
 
   test('the same session reissued within a second gets the same token; a second later, a new one', async () => {
     const t = testApp()
-    const jar = new Jar()
-    await visit(t.app, jar, '/set?key=user&value="u"')
-    const first = jar.value
-    await visit(t.app, jar, '/noop')
-    expect(jar.value).toBe(first!)
+    const jar = new StrictCookieJar()
+    await jar.request(t.app, '/set?key=user&value="u"')
+    const first = jar.get('session')
+    await jar.request(t.app, '/noop')
+    expect(jar.get('session')).toBe(first!)
     t.clock.advance(1)
-    await visit(t.app, jar, '/noop')
-    expect(jar.value).not.toBe(first!)
-    expect(claimsOf(jar.value!).iat).toBe(t.clock.seconds)
+    await jar.request(t.app, '/noop')
+    expect(jar.get('session')).not.toBe(first!)
+    expect(claimsOf(jar.get('session')!).iat).toBe(t.clock.seconds)
   })
 
   test('times are checked again on every hit: idle timeout', async () => {
     const t = testApp({ idleTimeout: 600, clockTolerance: 0 })
-    const jar = new Jar()
-    await visit(t.app, jar, '/set?key=user&value="u"')
-    const token = jar.value
+    const jar = new StrictCookieJar()
+    await jar.request(t.app, '/set?key=user&value="u"')
+    const token = jar.get('session')
     t.clock.advance(599)
-    expect(await (await visit(t.app, jar, '/get?key=user')).text()).toBe('"u"')
-    jar.value = token
+    expect(await (await jar.request(t.app, '/get?key=user')).text()).toBe('"u"')
+    jar.set('session', token!)
     t.clock.advance(2)
-    expect(await (await visit(t.app, jar, '/get?key=user')).text()).toBe('none')
+    expect(await (await jar.request(t.app, '/get?key=user')).text()).toBe('none')
     expect(t.invalid).toEqual(['expired'])
   })
 
   test('times are checked again on every hit: absolute timeout and a clock set back', async () => {
     const t = testApp({ idleTimeout: 600, absoluteTimeout: 1000, clockTolerance: 0 })
-    const jar = new Jar()
-    await visit(t.app, jar, '/set?key=user&value="u"')
+    const jar = new StrictCookieJar()
+    await jar.request(t.app, '/set?key=user&value="u"')
     for (let i = 0; i < 3; i++) {
       t.clock.advance(300)
-      await visit(t.app, jar, '/noop')
+      await jar.request(t.app, '/noop')
     }
-    const late = jar.value
+    const late = jar.get('session')
     t.clock.advance(100)
-    expect(await (await visit(t.app, jar, '/get?key=user')).text()).toBe('none')
-    jar.value = late
+    expect(await (await jar.request(t.app, '/get?key=user')).text()).toBe('none')
+    jar.set('session', late!)
     t.clock.advance(-200)
-    expect(await (await visit(t.app, jar, '/get?key=user')).text()).toBe('none')
+    expect(await (await jar.request(t.app, '/get?key=user')).text()).toBe('none')
     expect(t.invalid).toEqual(['expired', 'not-yet-valid'])
   })
 
   test('a token one byte away from a cached one is verified in full and refused', async () => {
     const t = testApp()
-    const jar = new Jar()
-    await visit(t.app, jar, '/set?key=user&value="u"')
-    const token = jar.value!
+    const jar = new StrictCookieJar()
+    await jar.request(t.app, '/set?key=user&value="u"')
+    const token = jar.get('session')!
     const last = token.at(-2) === 'A' ? 'B' : 'A'
     const forged = token.slice(0, -2) + last + token.at(-1)
     const res = await t.app.request('/get?key=user', { headers: { Cookie: `session=${forged}` } })
@@ -103,28 +103,28 @@ describe('the token cache', () => {
         },
       },
     })
-    const jar = new Jar()
-    await visit(t.app, jar, '/set?key=cart&value=["a"]')
-    expect((await visit(t.app, jar, '/push-then-fail')).status).toBe(500)
-    expect(await (await visit(t.app, jar, '/get?key=cart')).text()).toBe('["a"]')
+    const jar = new StrictCookieJar()
+    await jar.request(t.app, '/set?key=cart&value=["a"]')
+    expect((await jar.request(t.app, '/push-then-fail')).status).toBe(500)
+    expect(await (await jar.request(t.app, '/get?key=cart')).text()).toBe('["a"]')
   })
 
   test('a cache belongs to one middleware: another secret never accepts its tokens', async () => {
     const a = testApp()
     const b = testApp({ secret: OTHER_SECRET })
-    const jar = new Jar()
-    await visit(a.app, jar, '/set?key=user&value="u"')
-    expect(await (await visit(b.app, jar, '/get?key=user')).text()).toBe('none')
+    const jar = new StrictCookieJar()
+    await jar.request(a.app, '/set?key=user&value="u"')
+    expect(await (await jar.request(b.app, '/get?key=user')).text()).toBe('none')
     expect(b.invalid).toEqual(['unknown-key'])
   })
 
   test('the size is bounded by tokenCacheSize', async () => {
     const t = testApp({ tokenCacheSize: 3, routes: { '/fresh': (c) => (c.var.session.set('n', Math.random()), c.text('ok')) } })
-    const jars = Array.from({ length: 5 }, () => new Jar())
-    for (const jar of jars) await visit(t.app, jar, '/fresh')
+    const jars = Array.from({ length: 5 }, () => new StrictCookieJar())
+    for (const jar of jars) await jar.request(t.app, '/fresh')
     counter = hmacCounter()
     // The oldest sessions were evicted: they are verified in full again (and still accepted).
-    expect(await (await visit(t.app, jars[0]!, '/get?key=n')).text()).not.toBe('none')
+    expect(await (await jars[0]!.request(t.app, '/get?key=n')).text()).not.toBe('none')
     expect(counter.count).toBeGreaterThan(0)
   })
 })
