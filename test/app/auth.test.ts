@@ -2,8 +2,9 @@ import { describe, expect, test } from 'bun:test'
 import { hashPassword, verifyPassword } from '../../src/app/auth/passwords.ts'
 import { DEMO_USER, MemoryUserStore } from '../../src/app/auth/users.ts'
 import { loadConfig } from '../../src/app/config.ts'
-import { claimsOf, sessionSetCookie, StrictCookieJar } from '../helpers.ts'
-import { form, json, login, sessionData, shop } from './shop.ts'
+import { claimsOf } from '../support/forge.ts'
+import { sessionSetCookie, StrictCookieJar } from '../support/set-cookie.ts'
+import { form, json, login, sessionData, shop } from '../support/shop.ts'
 
 describe('passwords', () => {
   test('a salted PBKDF2 hash verifies its password and no other', async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'bun:test'
 import { MAX_BODY_BYTES } from '../../src/app/app.ts'
 import { CATALOGUE } from '../../src/app/shop/catalogue.ts'
-import { StrictCookieJar } from '../helpers.ts'
-import { json, login, sessionData, shop } from './shop.ts'
+import { StrictCookieJar } from '../support/set-cookie.ts'
+import { json, login, sessionData, shop } from '../support/shop.ts'
 
 const TEA = 'darjeeling-first-flush-100g' // 1450 cents
 const CARD = 'gift-card-25' // 2500 cents

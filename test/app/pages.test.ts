@@ -3,8 +3,9 @@ import { createApp } from '../../src/app/app.ts'
 import { hashPassword } from '../../src/app/auth/passwords.ts'
 import { MemoryUserStore } from '../../src/app/auth/users.ts'
 import { CATALOGUE } from '../../src/app/shop/catalogue.ts'
-import { SECRET, StrictCookieJar } from '../helpers.ts'
-import { form, login, sessionData, shop } from './shop.ts'
+import { SECRET } from '../support/secrets.ts'
+import { StrictCookieJar } from '../support/set-cookie.ts'
+import { form, login, sessionData, shop } from '../support/shop.ts'
 
 const TEA = 'darjeeling-first-flush-100g'
 

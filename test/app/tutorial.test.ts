@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'bun:test'
 import { createApp } from '../../src/app/app.ts'
 import { MemoryUserStore } from '../../src/app/auth/users.ts'
-import { SECRET, StrictCookieJar } from '../helpers.ts'
+import { SECRET } from '../support/secrets.ts'
+import { StrictCookieJar } from '../support/set-cookie.ts'
 
 const app = createApp({ session: { secret: SECRET, cookie: { secure: false } }, users: new MemoryUserStore([]) })
 

@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { createApp, MAX_BODY_BYTES } from '../../src/app/app.ts'
 import { MemoryUserStore } from '../../src/app/auth/users.ts'
 import { TestClock } from 'hono-jwt-session/testing'
-import { claimsOf, OLD_SECRET, SECRET, StrictCookieJar, testApp } from '../helpers.ts'
+import { claimsOf } from '../support/forge.ts'
+import { OLD_SECRET, SECRET } from '../support/secrets.ts'
+import { sessionApp } from '../support/session-app.ts'
+import { StrictCookieJar } from '../support/set-cookie.ts'
 import { BUN_ENTRY, startServer, type RunningServer } from '../support/server.ts'
 
 /** A promise the test resolves when it chooses: it decides which request finishes first. */
@@ -15,7 +18,7 @@ function gate() {
 describe('parallel requests on one session', () => {
   test('last write wins: two adds in parallel, the response that arrives last decides, the other add is lost', async () => {
     const gates = { a: gate(), b: gate() }
-    const t = testApp({
+    const t = sessionApp({
       routes: {
         '/add': async (c) => {
           const item = c.req.query('item')!
@@ -44,7 +47,7 @@ describe('a slow request that started before logout', () => {
   for (const refreshEachRequest of [true, false]) {
     test(`refreshEachRequest: ${refreshEachRequest} → the session ${refreshEachRequest ? 'comes back' : 'stays gone'}`, async () => {
       const slow = gate()
-      const t = testApp({
+      const t = sessionApp({
         refreshEachRequest,
         routes: {
           '/slow-page': async (c) => {
@@ -81,9 +84,9 @@ describe('secret rotation runbook', () => {
   async function rotate(keepFallback: number): Promise<number> {
     const clock = new TestClock()
     const options = { idleTimeout: IDLE, absoluteTimeout: ABSOLUTE, clock: clock.now }
-    const before = testApp({ ...options, secret: OLD_SECRET })
-    const during = testApp({ ...options, secret: SECRET, fallbackSecrets: [OLD_SECRET] })
-    const after = testApp({ ...options, secret: SECRET })
+    const before = sessionApp({ ...options, secret: OLD_SECRET })
+    const during = sessionApp({ ...options, secret: SECRET, fallbackSecrets: [OLD_SECRET] })
+    const after = sessionApp({ ...options, secret: SECRET })
     const [a, b] = [new StrictCookieJar(), new StrictCookieJar()]
     for (const jar of [a, b]) await jar.request(before.app, '/set?key=user&value="u"')
     const rotatedAt = clock.seconds

@@ -3,7 +3,10 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { VARIABLES } from '../../src/app/config.ts'
 import type { CookieJar } from 'hono-jwt-session/testing'
-import { claimsOf, headerOf, OLD_SECRET, OTHER_SECRET, sessionSetCookie, StrictCookieJar, testApp } from '../helpers.ts'
+import { claimsOf, headerOf } from '../support/forge.ts'
+import { OLD_SECRET, OTHER_SECRET } from '../support/secrets.ts'
+import { sessionApp } from '../support/session-app.ts'
+import { sessionSetCookie, StrictCookieJar } from '../support/set-cookie.ts'
 import { RUNTIME_NAMES, RUNTIMES, type RuntimeName } from '../support/runtimes.ts'
 import { ROOT, type RunningServer } from '../support/server.ts'
 
@@ -32,7 +35,7 @@ async function text(jar: CookieJar, server: RunningServer, path: string): Promis
 }
 
 async function mintWith(secret: string): Promise<string> {
-  const minted = testApp({ secret, clock: Date.now })
+  const minted = sessionApp({ secret, clock: Date.now })
   return sessionSetCookie(await minted.app.request('/set?key=username&value="user"'))!.value
 }
 

@@ -1,11 +1,13 @@
 import { describe, expect, test } from 'bun:test'
 import { stream } from 'hono/streaming'
 import { TOKEN_TYPE } from 'hono-jwt-session'
-import { claimsOf, headerOf, sessionSetCookie, StrictCookieJar, testApp } from '../helpers.ts'
+import { claimsOf, headerOf } from '../support/forge.ts'
+import { sessionApp } from '../support/session-app.ts'
+import { sessionSetCookie, StrictCookieJar } from '../support/set-cookie.ts'
 
 describe('writing only what is needed', () => {
   test('an anonymous visitor who never touches the session gets no cookie and no Vary', async () => {
-    const { app } = testApp()
+    const { app } = sessionApp()
     const res = await app.request('/noop')
     expect(res.headers.getSetCookie()).toEqual([])
     expect(res.headers.get('Vary')).toBeNull()
@@ -13,7 +15,7 @@ describe('writing only what is needed', () => {
   })
 
   test('an anonymous visitor whose session is read but left empty gets Vary: Cookie and no cookie', async () => {
-    const { app } = testApp()
+    const { app } = sessionApp()
     const res = await app.request('/get?key=username')
     expect(await res.text()).toBe('none')
     expect(res.headers.getSetCookie()).toEqual([])
@@ -21,7 +23,7 @@ describe('writing only what is needed', () => {
   })
 
   test('storing a value sets one cookie with safe attributes, Vary and Cache-Control', async () => {
-    const { app } = testApp({ cookie: { secure: true } })
+    const { app } = sessionApp({ cookie: { secure: true } })
     const res = await app.request('/set?key=username&value="user"')
     expect(res.headers.getSetCookie()).toHaveLength(1)
     // With Secure, the default name carries the __Host- prefix: no sibling subdomain can toss a cookie under it.
@@ -32,7 +34,7 @@ describe('writing only what is needed', () => {
   })
 
   test('a browser-session cookie has no Max-Age or Expires, but its token still expires', async () => {
-    const { app, clock } = testApp({ idleTimeout: 600 })
+    const { app, clock } = sessionApp({ idleTimeout: 600 })
     const cookie = sessionSetCookie(await app.request('/set?key=a&value=1'))!
     expect(cookie.attributes['max-age']).toBeUndefined()
     expect(cookie.attributes.expires).toBeUndefined()
@@ -42,7 +44,7 @@ describe('writing only what is needed', () => {
 
 describe('the token', () => {
   test('header and claims follow the documented layout', async () => {
-    const { app, clock } = testApp({ idleTimeout: 900, absoluteTimeout: 3600 })
+    const { app, clock } = sessionApp({ idleTimeout: 900, absoluteTimeout: 3600 })
     const token = sessionSetCookie(await app.request('/set?key=username&value="user"'))!.value
     expect(token.split('.')).toHaveLength(3)
     const header = headerOf(token)
@@ -61,9 +63,9 @@ describe('the token', () => {
 
   test('another service holding the secret can verify it with a plain JWT library', async () => {
     const { jwtVerify } = await import('jose')
-    const { app, clock } = testApp()
+    const { app, clock } = sessionApp()
     const token = sessionSetCookie(await app.request('/set?key=username&value="user"'))!.value
-    const { payload } = await jwtVerify(token, new TextEncoder().encode((await import('../helpers.ts')).SECRET), {
+    const { payload } = await jwtVerify(token, new TextEncoder().encode((await import('../support/secrets.ts')).SECRET), {
       algorithms: ['HS256'],
       typ: TOKEN_TYPE,
       audience: 'session',
@@ -73,18 +75,18 @@ describe('the token', () => {
   })
 
   test('the kid depends only on the secret, so every process agrees', async () => {
-    const a = testApp()
-    const b = testApp()
-    const c = testApp({ secret: 'a-different-secret-of-at-least-32-bytes!' })
+    const a = sessionApp()
+    const b = sessionApp()
+    const c = sessionApp({ secret: 'a-different-secret-of-at-least-32-bytes!' })
     const kid = async (app: typeof a.app) => headerOf(sessionSetCookie(await app.request('/set?key=a&value=1'))!.value).kid
     expect(await kid(a.app)).toBe(await kid(b.app))
     expect(await kid(a.app)).not.toBe(await kid(c.app))
   })
 
   test('a token is bound to its cookie name', async () => {
-    const a = testApp({ cookie: { name: 'cart', secure: false } })
+    const a = sessionApp({ cookie: { name: 'cart', secure: false } })
     const token = sessionSetCookie(await a.app.request('/set?key=username&value="user"'), 'cart')!.value
-    const b = testApp({ cookie: { name: 'session', secure: false } })
+    const b = sessionApp({ cookie: { name: 'session', secure: false } })
     const res = await b.app.request('/get?key=username', { headers: { Cookie: `session=${token}` } })
     expect(await res.text()).toBe('none')
     expect(b.invalid).toEqual(['wrong-audience'])
@@ -93,7 +95,7 @@ describe('the token', () => {
 
 describe('reissue policy', () => {
   test('by default every request with a valid session gets a fresh token, even one that never reads it', async () => {
-    const { app, clock } = testApp({ idleTimeout: 600 })
+    const { app, clock } = sessionApp({ idleTimeout: 600 })
     const jar = new StrictCookieJar()
     await jar.request(app, '/set?key=a&value=1')
     const first = jar.get('session')!
@@ -109,7 +111,7 @@ describe('reissue policy', () => {
   })
 
   test('refreshEachRequest: false reissues only on change or past half the idle window', async () => {
-    const { app, clock } = testApp({ idleTimeout: 600, refreshEachRequest: false })
+    const { app, clock } = sessionApp({ idleTimeout: 600, refreshEachRequest: false })
     const jar = new StrictCookieJar()
     await jar.request(app, '/set?key=a&value=1')
     clock.advance(299)
@@ -133,11 +135,11 @@ describe('reissue policy', () => {
 describe('deletion', () => {
   test('emptying the session deletes the cookie with the same attributes', async () => {
     const cookie = { name: '__Secure-sess', secure: true, path: '/shop', domain: 'example.com', sameSite: 'Strict' as const }
-    const { app } = testApp({ cookie })
+    const { app } = sessionApp({ cookie })
     const jar = new StrictCookieJar()
     const res1 = await jar.request(app, '/set?key=a&value=1')
     const issued = sessionSetCookie(res1, '__Secure-sess')!
-    const { app: app2 } = testApp({
+    const { app: app2 } = sessionApp({
       cookie,
       routes: { '/pop': (c) => c.text(String(c.var.session.pop('a'))) },
     })
@@ -154,14 +156,14 @@ describe('deletion', () => {
   })
 
   test('a refused cookie is deleted so it stops coming back; an absent one is left alone', async () => {
-    const { app } = testApp()
+    const { app } = sessionApp()
     const res = await app.request('/noop', { headers: { Cookie: 'session=garbage' } })
     expect(sessionSetCookie(res)!.attributes['max-age']).toBe('0')
     expect((await app.request('/noop', { headers: { Cookie: 'other=1' } })).headers.getSetCookie()).toEqual([])
   })
 
   test('clear() then storing again starts a new session with a new id', async () => {
-    const { app } = testApp({
+    const { app } = sessionApp({
       routes: {
         '/logout-and-flash': (c) => {
           c.var.session.clear()
@@ -182,7 +184,7 @@ describe('deletion', () => {
 
 describe('the session over requests', () => {
   test('a value pushed into a stored array is saved', async () => {
-    const { app } = testApp({
+    const { app } = sessionApp({
       routes: {
         '/add': (c) => {
           c.var.session.setdefault('cart', [])
@@ -199,7 +201,7 @@ describe('the session over requests', () => {
   })
 
   test('keys named like claims or methods survive the cookie', async () => {
-    const { app } = testApp()
+    const { app } = sessionApp()
     const jar = new StrictCookieJar()
     for (const key of ['__proto__', 'exp', 'iat', 'sid', 'data', 'constructor', 'get']) {
       await jar.request(app, `/set?key=${key}&value=${encodeURIComponent(JSON.stringify({ k: key }))}`)
@@ -212,7 +214,7 @@ describe('the session over requests', () => {
   })
 
   test('regenerate() gives a new id and start time and keeps the data', async () => {
-    const { app, clock } = testApp({
+    const { app, clock } = sessionApp({
       routes: {
         '/login': (c) => {
           c.var.session.regenerate()
@@ -233,7 +235,7 @@ describe('the session over requests', () => {
   })
 
   test('permanent sessions get Max-Age = the token\'s remaining lifetime, capped by the absolute timeout', async () => {
-    const { app, clock } = testApp({
+    const { app, clock } = sessionApp({
       idleTimeout: 600,
       absoluteTimeout: 1000,
       routes: {
@@ -257,7 +259,7 @@ describe('the session over requests', () => {
 
 describe('errors in the handler', () => {
   test('a handler that throws after changing the session: changes discarded, no cookie sent', async () => {
-    const { app } = testApp({
+    const { app } = sessionApp({
       routes: {
         '/boom': (c) => {
           c.var.session.set('username', 'mallory')
@@ -275,7 +277,7 @@ describe('errors in the handler', () => {
   })
 
   test('a handler that answers with an error status: changes are saved', async () => {
-    const { app } = testApp({
+    const { app } = sessionApp({
       routes: {
         '/fail': (c) => {
           c.var.session.set('attempts', 1)
@@ -292,7 +294,7 @@ describe('errors in the handler', () => {
 
 describe('response headers', () => {
   test('Vary is merged with the handler\'s own and Cache-Control is made private', async () => {
-    const { app } = testApp({
+    const { app } = sessionApp({
       routes: {
         '/cached': (c) => {
           c.var.session.set('a', 1)
@@ -308,7 +310,7 @@ describe('response headers', () => {
   })
 
   test('Vary: * or an existing Cookie entry is not repeated', async () => {
-    const { app } = testApp({
+    const { app } = sessionApp({
       routes: {
         '/star': (c) => {
           c.var.session.set('a', 1)
@@ -327,7 +329,7 @@ describe('response headers', () => {
   })
 
   test('a response with immutable headers still gets the cookie', async () => {
-    const { app } = testApp({
+    const { app } = sessionApp({
       routes: {
         '/redirect': (c) => {
           c.var.session.set('a', 1)
@@ -342,7 +344,7 @@ describe('response headers', () => {
   })
 
   test('a streamed response carries the session headers and its whole body', async () => {
-    const { app } = testApp({
+    const { app } = sessionApp({
       routes: {
         '/stream': (c) => {
           c.var.session.set('a', 1)
@@ -359,7 +361,7 @@ describe('response headers', () => {
   })
 
   test('other cookies the handler sets are kept beside the single session cookie', async () => {
-    const { app } = testApp({
+    const { app } = sessionApp({
       routes: {
         '/both': (c) => {
           c.var.session.set('a', 1)

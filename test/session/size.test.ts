@@ -1,10 +1,11 @@
 import { describe, expect, test } from 'bun:test'
 import { SessionTooLargeError } from 'hono-jwt-session'
-import { sessionSetCookie, StrictCookieJar, testApp } from '../helpers.ts'
+import { sessionApp } from '../support/session-app.ts'
+import { sessionSetCookie, StrictCookieJar } from '../support/set-cookie.ts'
 
 /** Stores a string of `length` characters and reports what happened to the cookie. */
 async function store(name: string, length: number, jar = new StrictCookieJar()) {
-  const t = testApp({ cookie: { name, secure: false } })
+  const t = sessionApp({ cookie: { name, secure: false } })
   const res = await jar.request(t.app, `/set?key=pad&value="${'a'.repeat(length)}"`)
   const cookie = sessionSetCookie(res, name)
   return { res, cookie, errors: t.errors, sent: cookie ? name.length + cookie.value.length : undefined }
@@ -32,7 +33,7 @@ describe('the 4096-byte limit on cookie name + value', () => {
   })
 
   test('the size counts bytes: multi-byte characters are measured after encoding', async () => {
-    const t = testApp()
+    const t = sessionApp()
     const res = await t.app.request(`/set?key=pad&value="${'é'.repeat(1500)}"`)
     // 1500 × 2 UTF-8 bytes → about 4000 base64url characters for them alone, plus the claims.
     expect(res.status).toBe(413)
@@ -40,7 +41,7 @@ describe('the 4096-byte limit on cookie name + value', () => {
   })
 
   test('a refused save leaves the previous cookie valid and the session as it was', async () => {
-    const t = testApp()
+    const t = sessionApp()
     const jar = new StrictCookieJar()
     await jar.request(t.app, '/set?key=cart&value=["a"]')
     const before = jar.get('session')

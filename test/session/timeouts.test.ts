@@ -1,12 +1,14 @@
 import { describe, expect, test } from 'bun:test'
 import type { CookieJar } from 'hono-jwt-session/testing'
-import { claimsOf, StrictCookieJar, testApp } from '../helpers.ts'
+import { claimsOf } from '../support/forge.ts'
+import { sessionApp } from '../support/session-app.ts'
+import { StrictCookieJar } from '../support/set-cookie.ts'
 
-const check = async (t: ReturnType<typeof testApp>, jar: CookieJar) => (await jar.request(t.app, '/get?key=user')).text()
+const check = async (t: ReturnType<typeof sessionApp>, jar: CookieJar) => (await jar.request(t.app, '/get?key=user')).text()
 
 describe('idle timeout (sliding)', () => {
   test('a session used within the idle window lives on; one left idle past it ends', async () => {
-    const t = testApp({ idleTimeout: 600, absoluteTimeout: 7200, clockTolerance: 0 })
+    const t = sessionApp({ idleTimeout: 600, absoluteTimeout: 7200, clockTolerance: 0 })
     const jar = new StrictCookieJar()
     await jar.request(t.app, '/set?key=user&value="u"')
     for (let i = 0; i < 5; i++) {
@@ -20,17 +22,17 @@ describe('idle timeout (sliding)', () => {
 
   test('the idle timeout is enforced from the signed iat, not only exp', async () => {
     // A token minted under a longer idle timeout is cut short when the server's idle timeout shrinks.
-    const long = testApp({ idleTimeout: 3600 })
+    const long = sessionApp({ idleTimeout: 3600 })
     const jar = new StrictCookieJar()
     await jar.request(long.app, '/set?key=user&value="u"')
-    const short = testApp({ idleTimeout: 600, clockTolerance: 0 })
+    const short = sessionApp({ idleTimeout: 600, clockTolerance: 0 })
     short.clock.advance(601)
     expect(await check(short, jar)).toBe('none')
     expect(short.invalid).toEqual(['expired'])
   })
 
   test('expiry is exact: the clock tolerance does not stretch the idle timeout', async () => {
-    const t = testApp({ idleTimeout: 2, absoluteTimeout: 10, clockTolerance: 5 })
+    const t = sessionApp({ idleTimeout: 2, absoluteTimeout: 10, clockTolerance: 5 })
     const jar = new StrictCookieJar()
     await jar.request(t.app, '/set?key=user&value="u"')
     const token = jar.get('session')
@@ -45,7 +47,7 @@ describe('idle timeout (sliding)', () => {
 
 describe('absolute timeout', () => {
   test('however active, a session ends at start + absolute timeout', async () => {
-    const t = testApp({ idleTimeout: 600, absoluteTimeout: 3000 })
+    const t = sessionApp({ idleTimeout: 600, absoluteTimeout: 3000 })
     const jar = new StrictCookieJar()
     await jar.request(t.app, '/set?key=user&value="u"')
     const start = claimsOf(jar.get('session')!).start as number
@@ -60,7 +62,7 @@ describe('absolute timeout', () => {
   })
 
   test('regenerate() restarts the absolute timeout', async () => {
-    const t = testApp({
+    const t = sessionApp({
       idleTimeout: 600,
       absoluteTimeout: 1000,
       routes: { '/login': (c) => (c.var.session.regenerate(), c.text('ok')) },
@@ -83,7 +85,7 @@ describe('a request that takes time', () => {
   test('regenerate() after the clock ticked during the request still gives a token the next request accepts', async () => {
     // Found in the browser: a login slowed by password hashing crossed a second boundary, and the
     // new start time fell after the token's iat, so the fresh session was refused.
-    const t = testApp({
+    const t = sessionApp({
       clockTolerance: 0,
       routes: {
         '/slow-login': (c) => {
@@ -105,7 +107,7 @@ describe('a request that takes time', () => {
 
 describe('clock jumps', () => {
   test('a clock set back less than the tolerance keeps the session; further back refuses it as not yet valid', async () => {
-    const t = testApp({ clockTolerance: 5 })
+    const t = sessionApp({ clockTolerance: 5 })
     const jar = new StrictCookieJar()
     await jar.request(t.app, '/set?key=user&value="u"')
     const token = jar.get('session')
@@ -118,7 +120,7 @@ describe('clock jumps', () => {
   })
 
   test('a clock jumping far forward ends the session as expired, without an error', async () => {
-    const t = testApp()
+    const t = sessionApp()
     const jar = new StrictCookieJar()
     await jar.request(t.app, '/set?key=user&value="u"')
     t.clock.advance(10 * 365 * 24 * 3600)

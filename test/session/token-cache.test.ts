@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, spyOn, test } from 'bun:test'
 import { GenerationalCache } from '../../src/session/token/generational-cache.ts'
-import { claimsOf, OTHER_SECRET, StrictCookieJar, testApp } from '../helpers.ts'
+import { claimsOf } from '../support/forge.ts'
+import { OTHER_SECRET } from '../support/secrets.ts'
+import { sessionApp } from '../support/session-app.ts'
+import { StrictCookieJar } from '../support/set-cookie.ts'
 
 /** Counts HMAC operations (jose signs and verifies HS256 through crypto.subtle). */
 function hmacCounter() {
@@ -22,7 +25,7 @@ afterEach(() => counter?.restore())
 
 describe('the token cache', () => {
   test('a session seen again within the same second costs no HMAC at all', async () => {
-    const t = testApp()
+    const t = sessionApp()
     const jar = new StrictCookieJar()
     await jar.request(t.app, '/set?key=user&value="u"')
     counter = hmacCounter()
@@ -31,7 +34,7 @@ describe('the token cache', () => {
   })
 
   test('without the cache every request verifies and signs', async () => {
-    const t = testApp({ tokenCacheSize: 0 })
+    const t = sessionApp({ tokenCacheSize: 0 })
     const jar = new StrictCookieJar()
     await jar.request(t.app, '/set?key=user&value="u"')
     counter = hmacCounter()
@@ -40,7 +43,7 @@ describe('the token cache', () => {
   })
 
   test('the same session reissued within a second gets the same token; a second later, a new one', async () => {
-    const t = testApp()
+    const t = sessionApp()
     const jar = new StrictCookieJar()
     await jar.request(t.app, '/set?key=user&value="u"')
     const first = jar.get('session')
@@ -53,7 +56,7 @@ describe('the token cache', () => {
   })
 
   test('times are checked again on every hit: idle timeout', async () => {
-    const t = testApp({ idleTimeout: 600, clockTolerance: 0 })
+    const t = sessionApp({ idleTimeout: 600, clockTolerance: 0 })
     const jar = new StrictCookieJar()
     await jar.request(t.app, '/set?key=user&value="u"')
     const token = jar.get('session')
@@ -66,7 +69,7 @@ describe('the token cache', () => {
   })
 
   test('times are checked again on every hit: absolute timeout and a clock set back', async () => {
-    const t = testApp({ idleTimeout: 600, absoluteTimeout: 1000, clockTolerance: 0 })
+    const t = sessionApp({ idleTimeout: 600, absoluteTimeout: 1000, clockTolerance: 0 })
     const jar = new StrictCookieJar()
     await jar.request(t.app, '/set?key=user&value="u"')
     for (let i = 0; i < 3; i++) {
@@ -83,7 +86,7 @@ describe('the token cache', () => {
   })
 
   test('a token one byte away from a cached one is verified in full and refused', async () => {
-    const t = testApp()
+    const t = sessionApp()
     const jar = new StrictCookieJar()
     await jar.request(t.app, '/set?key=user&value="u"')
     const token = jar.get('session')!
@@ -95,7 +98,7 @@ describe('the token cache', () => {
   })
 
   test('each request gets its own copy of the cached data: an in-place change that was not saved does not leak', async () => {
-    const t = testApp({
+    const t = sessionApp({
       routes: {
         '/push-then-fail': (c) => {
           ;(c.var.session.get('cart') as string[]).push('stolen')
@@ -110,8 +113,8 @@ describe('the token cache', () => {
   })
 
   test('a cache belongs to one middleware: another secret never accepts its tokens', async () => {
-    const a = testApp()
-    const b = testApp({ secret: OTHER_SECRET })
+    const a = sessionApp()
+    const b = sessionApp({ secret: OTHER_SECRET })
     const jar = new StrictCookieJar()
     await jar.request(a.app, '/set?key=user&value="u"')
     expect(await (await jar.request(b.app, '/get?key=user')).text()).toBe('none')
@@ -119,7 +122,7 @@ describe('the token cache', () => {
   })
 
   test('the size is bounded by tokenCacheSize', async () => {
-    const t = testApp({ tokenCacheSize: 3, routes: { '/fresh': (c) => (c.var.session.set('n', Math.random()), c.text('ok')) } })
+    const t = sessionApp({ tokenCacheSize: 3, routes: { '/fresh': (c) => (c.var.session.set('n', Math.random()), c.text('ok')) } })
     const jars = Array.from({ length: 5 }, () => new StrictCookieJar())
     for (const jar of jars) await jar.request(t.app, '/fresh')
     counter = hmacCounter()

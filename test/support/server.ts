@@ -1,3 +1,5 @@
+// Real server processes for tests over HTTP: startServer() runs a command on a free loopback port and
+// returns a RunningServer, which a StrictCookieJar drives like an app (jar.request(server, path)). Always stop() it.
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 

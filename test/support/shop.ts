@@ -1,7 +1,10 @@
+// The real demo app (createApp) with the demo user (user / password) and a TestClock, for tests of the
+// shop's routes. Drive it with a StrictCookieJar; form() and json() build request bodies; login() posts the form.
 import { createApp } from '../../src/app/app.ts'
 import { DEMO_USER, MemoryUserStore } from '../../src/app/auth/users.ts'
 import { TestClock, type CookieJar } from 'hono-jwt-session/testing'
-import { claimsOf, SECRET } from '../helpers.ts'
+import { claimsOf } from './forge.ts'
+import { SECRET } from './secrets.ts'
 
 /** The real app with the demo user and an injected clock. */
 export function shop() {
