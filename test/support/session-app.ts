@@ -1,6 +1,7 @@
 // The generic app for library tests: the session middleware on a TestClock plus a few routes that
 // read and write the session. Build one per test with sessionApp({ ...options, routes }); drive it with a
-// StrictCookieJar; assert on `invalid` (onInvalid reasons) and `errors` (what reached onError).
+// StrictCookieJar; assert on `invalid` (onInvalid reasons) and `errors` (what reached onError); make a
+// ready session for it with sessionCookie(t.options, data).
 import { Hono, type Context } from 'hono'
 import { session, type InvalidSessionReason, type SessionData, type SessionEnv, type SessionOptions } from 'hono-jwt-session'
 import { TestClock } from 'hono-jwt-session/testing'
@@ -15,27 +16,31 @@ export interface SessionAppOptions extends Partial<SessionOptions> {
 
 /**
  * An app with the session middleware and a few generic routes:
- * GET /get?key=k returns the JSON value (or "none"), GET /set?key=k&value=<json>, GET /noop (never touches the session).
+ * - GET /get?key=k answers JSON: `{"k": value}` when the session holds k, `{}` when it does not;
+ * - GET /set?key=k&value=<json> stores the value;
+ * - GET /noop never touches the session.
+ * `options` are the exact SessionOptions the middleware was sessionOptions with.
  */
 export function sessionApp(options: SessionAppOptions = {}) {
   const clock = new TestClock()
   const invalid: InvalidSessionReason[] = []
   const errors: unknown[] = []
-  const { routes, ...sessionOptions } = options
+  const { routes, ...given } = options
+  const sessionOptions: SessionOptions = {
+    secret: SECRET,
+    cookie: { secure: false },
+    clock: clock.now,
+    onInvalid: (reason) => invalid.push(reason),
+    ...given,
+  }
   const app = new Hono<SessionEnv<SessionData>>()
-  app.use(
-    session({
-      secret: SECRET,
-      cookie: { secure: false },
-      clock: clock.now,
-      onInvalid: (reason) => invalid.push(reason),
-      ...sessionOptions,
-    }),
-  )
+  app.use(session(sessionOptions))
   app.get('/noop', (c) => c.text('noop'))
   app.get('/get', (c) => {
-    const value = c.var.session.get(c.req.query('key')!)
-    return c.text(value === undefined ? 'none' : JSON.stringify(value))
+    const key = c.req.query('key')!
+    const value = c.var.session.get(key)
+    // A computed key, so "__proto__" is an own property like any other.
+    return c.json(value === undefined ? {} : { [key]: value })
   })
   app.get('/set', (c) => {
     c.var.session.set(c.req.query('key')!, JSON.parse(c.req.query('value')!))
@@ -49,7 +54,7 @@ export function sessionApp(options: SessionAppOptions = {}) {
     }
     return c.text('error', 500)
   })
-  return { app, clock, invalid, errors }
+  return { app, clock, invalid, errors, options: sessionOptions }
 }
 
 export type SessionApp = ReturnType<typeof sessionApp>
