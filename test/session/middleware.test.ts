@@ -1,7 +1,9 @@
 import { describe, expect, test } from 'bun:test'
 import { stream } from 'hono/streaming'
 import { TOKEN_TYPE } from 'hono-jwt-session'
+import { jwtVerify } from 'jose'
 import { claimsOf, headerOf } from '../support/forge.ts'
+import { SECRET } from '../support/secrets.ts'
 import { sessionApp } from '../support/session-app.ts'
 import { sessionSetCookie, StrictCookieJar } from '../support/set-cookie.ts'
 
@@ -62,10 +64,9 @@ describe('the token', () => {
   })
 
   test('another service holding the secret can verify it with a plain JWT library', async () => {
-    const { jwtVerify } = await import('jose')
     const { app, clock } = sessionApp()
     const token = sessionSetCookie(await app.request('/set?key=username&value="user"'))!.value
-    const { payload } = await jwtVerify(token, new TextEncoder().encode((await import('../support/secrets.ts')).SECRET), {
+    const { payload } = await jwtVerify(token, new TextEncoder().encode(SECRET), {
       algorithms: ['HS256'],
       typ: TOKEN_TYPE,
       audience: 'session',
