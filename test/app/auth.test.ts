@@ -4,7 +4,7 @@ import { DEMO_USER, MemoryUserStore } from '../../src/app/auth/users.ts'
 import { loadConfig } from '../../src/app/config.ts'
 import { claimsOf } from '../support/forge.ts'
 import { sessionSetCookie, StrictCookieJar } from '../support/set-cookie.ts'
-import { form, json, login, sessionData, shop } from '../support/shop.ts'
+import { json, loggedIn, login, sessionData, shop } from '../support/shop.ts'
 
 describe('passwords', () => {
   test('a salted PBKDF2 hash verifies its password and no other', async () => {
@@ -131,10 +131,8 @@ describe('/api/me', () => {
 
 describe('logout', () => {
   test('clears the whole session and deletes its cookie; "logged out" is shown once on the next page', async () => {
-    const { app } = shop()
-    const jar = new StrictCookieJar()
-    await login(app, jar)
-    await jar.request(app, '/api/cart/items', json('POST', { productId: 'gift-card-25', quantity: 1 }))
+    const { app, options } = shop()
+    const jar = new StrictCookieJar().set(await loggedIn(options, { cart: [{ productId: 'gift-card-25', quantity: 1 }] }))
     const res = await jar.request(app, '/logout', { method: 'POST' })
     expect(res.status).toBe(303)
     expect(res.headers.get('Location')).toBe('/')
@@ -154,9 +152,8 @@ describe('logout', () => {
   })
 
   test('the logout button is a form post; GET /logout does nothing', async () => {
-    const { app } = shop()
-    const jar = new StrictCookieJar()
-    await login(app, jar)
+    const { app, options } = shop()
+    const jar = new StrictCookieJar().set(await loggedIn(options))
     expect(await (await jar.request(app, '/')).text()).toContain('<form class="inline" method="post" action="/logout">')
     expect((await jar.request(app, '/logout')).status).toBe(404)
     expect((await jar.request(app, '/api/me')).status).toBe(200)
@@ -172,9 +169,8 @@ describe('cross-site form posts', () => {
   ]
   for (const [label, headers] of attempts) {
     test(`${label} → 403, nothing changes`, async () => {
-      const { app } = shop()
-      const jar = new StrictCookieJar()
-      await login(app, jar)
+      const { app, options } = shop()
+      const jar = new StrictCookieJar().set(await loggedIn(options))
       for (const [path, fields] of [['/logout', {}], ['/cart/items', { productId: 'gift-card-25', quantity: '1' }], ['/login', { username: 'user', password: 'password' }]] as const) {
         const res = await jar.request(app, path, { method: 'POST', body: new URLSearchParams(fields), headers })
         expect(res.status).toBe(403)

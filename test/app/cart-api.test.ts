@@ -2,7 +2,7 @@ import { describe, expect, test } from 'bun:test'
 import { MAX_BODY_BYTES } from '../../src/app/app.ts'
 import { CATALOGUE } from '../../src/app/shop/catalogue.ts'
 import { StrictCookieJar } from '../support/set-cookie.ts'
-import { json, login, sessionData, shop } from '../support/shop.ts'
+import { json, loggedIn, sessionData, shop } from '../support/shop.ts'
 
 const TEA = 'darjeeling-first-flush-100g' // 1450 cents
 const CARD = 'gift-card-25' // 2500 cents
@@ -132,20 +132,17 @@ describe('checkout', () => {
   })
 
   test('409 on an empty cart', async () => {
-    const { app } = shop()
-    const jar = new StrictCookieJar()
-    await login(app, jar)
+    const { app, options } = shop()
+    const jar = new StrictCookieJar().set(await loggedIn(options))
     const res = await jar.request(app, '/api/cart/checkout', { method: 'POST' })
     expect(res.status).toBe(409)
     expect(await res.json()).toEqual({ error: 'The cart is empty' })
   })
 
   test('200 with the order (lines, total), and the cart is emptied; the user stays logged in', async () => {
-    const { app, clock } = shop()
-    const jar = new StrictCookieJar()
-    await login(app, jar)
-    await jar.request(app, '/api/cart/items', json('POST', { productId: TEA, quantity: 2 }))
-    await jar.request(app, '/api/cart/items', json('POST', { productId: CARD, quantity: 1 }))
+    const { app, clock, options } = shop()
+    const cart = [{ productId: TEA, quantity: 2 }, { productId: CARD, quantity: 1 }]
+    const jar = new StrictCookieJar().set(await loggedIn(options, { cart }))
     const res = await jar.request(app, '/api/cart/checkout', { method: 'POST' })
     expect(res.status).toBe(200)
     const { order } = (await res.json()) as { order: Record<string, unknown> }
@@ -168,9 +165,8 @@ describe('checkout', () => {
 
 describe('a cart too large for the cookie', () => {
   test('413 with a JSON error; the cart before it is intact and its cookie still valid', async () => {
-    const { app } = shop()
-    const jar = new StrictCookieJar()
-    await login(app, jar)
+    const { app, options } = shop()
+    const jar = new StrictCookieJar().set(await loggedIn(options))
     let added = 0
     let refused: Response | undefined
     for (const product of CATALOGUE) {

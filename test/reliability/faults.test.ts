@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { createApp, MAX_BODY_BYTES } from '../../src/app/app.ts'
 import { MemoryUserStore } from '../../src/app/auth/users.ts'
-import { TestClock } from 'hono-jwt-session/testing'
+import { sessionCookie, TestClock } from 'hono-jwt-session/testing'
 import { claimsOf } from '../support/forge.ts'
 import { OLD_SECRET, SECRET } from '../support/secrets.ts'
 import { sessionApp } from '../support/session-app.ts'
@@ -28,8 +28,7 @@ describe('parallel requests on one session', () => {
         },
       },
     })
-    const jar = new StrictCookieJar()
-    await jar.request(t.app, '/set?key=cart&value=["base"]')
+    const jar = new StrictCookieJar().set(await sessionCookie(t.options, { cart: ['base'] }))
     // Both leave with the same cookie; the jar keeps each answer as it arrives.
     const a = jar.request(t.app, '/add?item=a')
     const b = jar.request(t.app, '/add?item=b')
@@ -58,8 +57,7 @@ describe('a slow request that started before logout', () => {
           '/logout': (c) => (c.var.session.clear(), c.text('bye')),
         },
       })
-      const jar = new StrictCookieJar()
-      await jar.request(t.app, '/set?key=user&value="u"')
+      const jar = new StrictCookieJar().set(await sessionCookie(t.options, { user: 'u' }))
       t.clock.advance(10)
       const pending = jar.request(t.app, '/slow-page')
       await jar.request(t.app, '/logout')

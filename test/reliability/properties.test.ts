@@ -8,7 +8,7 @@ import { TestClock } from 'hono-jwt-session/testing'
 import { b64, forge, headerOf, hmac } from '../support/forge.ts'
 import { OTHER_SECRET, SECRET } from '../support/secrets.ts'
 import { runSeed } from '../support/seed.ts'
-import { sessionApp } from '../support/session-app.ts'
+import { sessionApp, sessionToken } from '../support/session-app.ts'
 import { sessionSetCookie } from '../support/set-cookie.ts'
 
 const seed = runSeed()
@@ -32,7 +32,7 @@ describe('properties', () => {
   test('random and mutated cookies: never an error, never a 5xx, never a token our key did not sign', async () => {
     const t = sessionApp()
     const now = t.clock.seconds
-    const valid = sessionSetCookie(await t.app.request('/set?key=user&value="user"'))!.value
+    const valid = await sessionToken(t.options, { user: 'user' })
     const [h, p, s] = valid.split('.') as [string, string, string]
     const kid = headerOf(valid).kid as string
     const claims = { iat: now, exp: now + 600, aud: 'session', sid: 'B'.repeat(22), start: now, data: { user: 'mallory' } }
@@ -144,7 +144,7 @@ describe('properties', () => {
     const clock = new TestClock()
     const invalid: InvalidSessionReason[] = []
     const t = sessionApp({ idleTimeout: IDLE, absoluteTimeout: ABSOLUTE, clockTolerance: TOLERANCE, clock: clock.now, onInvalid: (r) => invalid.push(r) })
-    const kid = headerOf(sessionSetCookie(await t.app.request('/set?key=a&value=1'))!.value).kid
+    const kid = headerOf(await sessionToken(t.options, { a: 1 })).kid
     const offset = fc.integer({ min: -2 * ABSOLUTE, max: 2 * ABSOLUTE })
     const near = fc.integer({ min: -IDLE - 20, max: IDLE + 20 })
 
@@ -192,10 +192,9 @@ describe('properties', () => {
 })
 
 test('the oracle itself tells a signed token from a forged one', async () => {
-  const t = sessionApp()
-  const valid = sessionSetCookie(await t.app.request('/set?key=a&value=1'))!.value
+  const valid = await sessionToken(sessionApp().options, { a: 1 })
   expect(await signedByUs(valid)).toBe(true)
   expect(await signedByUs(valid.slice(0, -1) + (valid.endsWith('A') ? 'B' : 'A'))).toBe(false)
-  const other = sessionSetCookie(await sessionApp({ secret: OTHER_SECRET }).app.request('/set?key=a&value=1'))!.value
+  const other = await sessionToken(sessionApp({ secret: OTHER_SECRET }).options, { a: 1 })
   expect(await signedByUs(other)).toBe(false)
 })

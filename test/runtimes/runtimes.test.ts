@@ -5,7 +5,7 @@ import { VARIABLES } from '../../src/app/config.ts'
 import type { CookieJar } from 'hono-jwt-session/testing'
 import { claimsOf, headerOf } from '../support/forge.ts'
 import { OLD_SECRET, OTHER_SECRET } from '../support/secrets.ts'
-import { sessionApp } from '../support/session-app.ts'
+import { sessionToken } from '../support/session-app.ts'
 import { sessionSetCookie, StrictCookieJar } from '../support/set-cookie.ts'
 import { RUNTIME_NAMES, RUNTIMES, type RuntimeName } from '../support/runtimes.ts'
 import { ROOT, type RunningServer } from '../support/server.ts'
@@ -34,9 +34,9 @@ async function text(jar: CookieJar, server: RunningServer, path: string): Promis
   return (await jar.request(server, path)).text()
 }
 
+/** A token the servers would have issued for the tutorial's user, signed with `secret`. */
 async function mintWith(secret: string): Promise<string> {
-  const minted = sessionApp({ secret, clock: Date.now })
-  return sessionSetCookie(await minted.app.request('/set?key=username&value="user"'))!.value
+  return sessionToken({ secret, cookie: { secure: false } }, { username: 'user' })
 }
 
 for (const name of RUNTIME_NAMES) {

@@ -4,7 +4,7 @@ import type { InvalidSessionReason } from 'hono-jwt-session'
 import { TestClock } from 'hono-jwt-session/testing'
 import { b64, b64json, claimsOf, forge, headerOf } from '../support/forge.ts'
 import { OTHER_SECRET, SECRET } from '../support/secrets.ts'
-import { sessionApp } from '../support/session-app.ts'
+import { sessionApp, sessionToken } from '../support/session-app.ts'
 import { sessionSetCookie } from '../support/set-cookie.ts'
 
 const clock = new TestClock()
@@ -19,8 +19,7 @@ const claims = (extra: Record<string, unknown> = {}, without: string[] = []) => 
 const header = (extra: Record<string, unknown> = {}) => ({ alg: 'HS256', typ: 'session+jwt', kid, ...extra })
 
 beforeAll(async () => {
-  const t = sessionApp()
-  valid = sessionSetCookie(await t.app.request('/set?key=user&value="user"'))!.value
+  valid = await sessionToken(sessionApp().options, { user: 'user' })
   kid = headerOf(valid).kid as string
 })
 

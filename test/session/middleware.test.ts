@@ -1,10 +1,11 @@
 import { describe, expect, test } from 'bun:test'
 import { stream } from 'hono/streaming'
 import { TOKEN_TYPE } from 'hono-jwt-session'
+import { sessionCookie } from 'hono-jwt-session/testing'
 import { jwtVerify } from 'jose'
 import { claimsOf, headerOf } from '../support/forge.ts'
 import { SECRET } from '../support/secrets.ts'
-import { sessionApp } from '../support/session-app.ts'
+import { sessionApp, sessionToken } from '../support/session-app.ts'
 import { sessionSetCookie, StrictCookieJar } from '../support/set-cookie.ts'
 
 describe('writing only what is needed', () => {
@@ -86,7 +87,7 @@ describe('the token', () => {
 
   test('a token is bound to its cookie name', async () => {
     const a = sessionApp({ cookie: { name: 'cart', secure: false } })
-    const token = sessionSetCookie(await a.app.request('/set?key=username&value="user"'), 'cart')!.value
+    const token = await sessionToken(a.options, { username: 'user' })
     const b = sessionApp({ cookie: { name: 'session', secure: false } })
     const res = await b.app.request('/get?key=username', { headers: { Cookie: `session=${token}` } })
     expect(await res.json()).toEqual({})
@@ -96,9 +97,8 @@ describe('the token', () => {
 
 describe('reissue policy', () => {
   test('by default every request with a valid session gets a fresh token, even one that never reads it', async () => {
-    const { app, clock } = sessionApp({ idleTimeout: 600 })
-    const jar = new StrictCookieJar()
-    await jar.request(app, '/set?key=a&value=1')
+    const { app, clock, options } = sessionApp({ idleTimeout: 600 })
+    const jar = new StrictCookieJar().set(await sessionCookie(options, { a: 1 }))
     const first = jar.get('session')!
     clock.advance(10)
     const res = await jar.request(app, '/noop')
@@ -112,9 +112,8 @@ describe('reissue policy', () => {
   })
 
   test('refreshEachRequest: false reissues only on change or past half the idle window', async () => {
-    const { app, clock } = sessionApp({ idleTimeout: 600, refreshEachRequest: false })
-    const jar = new StrictCookieJar()
-    await jar.request(app, '/set?key=a&value=1')
+    const { app, clock, options } = sessionApp({ idleTimeout: 600, refreshEachRequest: false })
+    const jar = new StrictCookieJar().set(await sessionCookie(options, { a: 1 }))
     clock.advance(299)
     let res = await jar.request(app, '/get?key=a')
     expect(await res.json()).toEqual({ a: 1 })
@@ -164,7 +163,7 @@ describe('deletion', () => {
   })
 
   test('clear() then storing again starts a new session with a new id', async () => {
-    const { app } = sessionApp({
+    const { app, options } = sessionApp({
       routes: {
         '/logout-and-flash': (c) => {
           c.var.session.clear()
@@ -173,8 +172,7 @@ describe('deletion', () => {
         },
       },
     })
-    const jar = new StrictCookieJar()
-    await jar.request(app, '/set?key=username&value="user"')
+    const jar = new StrictCookieJar().set(await sessionCookie(options, { username: 'user' }))
     const before = claimsOf(jar.get('session')!)
     await jar.request(app, '/logout-and-flash')
     const after = claimsOf(jar.get('session')!)
@@ -215,7 +213,7 @@ describe('the session over requests', () => {
   })
 
   test('regenerate() gives a new id and start time and keeps the data', async () => {
-    const { app, clock } = sessionApp({
+    const { app, clock, options } = sessionApp({
       routes: {
         '/login': (c) => {
           c.var.session.regenerate()
@@ -224,8 +222,7 @@ describe('the session over requests', () => {
         },
       },
     })
-    const jar = new StrictCookieJar()
-    await jar.request(app, '/set?key=cart&value=[1]')
+    const jar = new StrictCookieJar().set(await sessionCookie(options, { cart: [1] }))
     const before = claimsOf(jar.get('session')!)
     clock.advance(60)
     await jar.request(app, '/login')
@@ -260,7 +257,7 @@ describe('the session over requests', () => {
 
 describe('errors in the handler', () => {
   test('a handler that throws after changing the session: changes discarded, no cookie sent', async () => {
-    const { app } = sessionApp({
+    const { app, options } = sessionApp({
       routes: {
         '/boom': (c) => {
           c.var.session.set('username', 'mallory')
@@ -268,8 +265,7 @@ describe('errors in the handler', () => {
         },
       },
     })
-    const jar = new StrictCookieJar()
-    await jar.request(app, '/set?key=username&value="user"')
+    const jar = new StrictCookieJar().set(await sessionCookie(options, { username: 'user' }))
     const res = await jar.request(app, '/boom')
     expect(res.status).toBe(500)
     expect(res.headers.getSetCookie()).toEqual([])

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'bun:test'
+import { sessionCookie } from 'hono-jwt-session/testing'
 import { headerOf } from '../support/forge.ts'
 import { OLD_SECRET, SECRET } from '../support/secrets.ts'
 import { sessionApp } from '../support/session-app.ts'
@@ -7,8 +8,7 @@ import { StrictCookieJar } from '../support/set-cookie.ts'
 describe('key rotation', () => {
   test('old key verifies, new key signs, and a token signed by a fallback is reissued with the current key', async () => {
     const before = sessionApp({ secret: OLD_SECRET })
-    const jar = new StrictCookieJar()
-    await jar.request(before.app, '/set?key=user&value="u"')
+    const jar = new StrictCookieJar().set(await sessionCookie(before.options, { user: 'u' }))
     const oldKid = headerOf(jar.get('session')!).kid
 
     // refreshEachRequest: false, so the reissue below is due to the fallback key alone.
@@ -26,8 +26,7 @@ describe('key rotation', () => {
 
   test('a key removed from the configuration is refused as unknown', async () => {
     const before = sessionApp({ secret: OLD_SECRET })
-    const jar = new StrictCookieJar()
-    await jar.request(before.app, '/set?key=user&value="u"')
+    const jar = new StrictCookieJar().set(await sessionCookie(before.options, { user: 'u' }))
     const after = sessionApp({ secret: SECRET })
     expect(await (await jar.request(after.app, '/get?key=user')).json()).toEqual({})
     expect(after.invalid).toEqual(['unknown-key'])
@@ -35,12 +34,10 @@ describe('key rotation', () => {
 
   test('the current key signs even when the token came in signed by a fallback', async () => {
     const current = sessionApp({ secret: SECRET })
-    const jar = new StrictCookieJar()
-    await jar.request(current.app, '/set?key=a&value=1')
+    const jar = new StrictCookieJar().set(await sessionCookie(current.options, { a: 1 }))
     const currentKid = headerOf(jar.get('session')!).kid
     const old = sessionApp({ secret: OLD_SECRET })
-    const oldJar = new StrictCookieJar()
-    await oldJar.request(old.app, '/set?key=a&value=1')
+    const oldJar = new StrictCookieJar().set(await sessionCookie(old.options, { a: 1 }))
     const both = sessionApp({ secret: SECRET, fallbackSecrets: [OLD_SECRET] })
     await oldJar.request(both.app, '/set?key=b&value=2')
     expect(headerOf(oldJar.get('session')!).kid).toBe(currentKid)
@@ -50,8 +47,7 @@ describe('key rotation', () => {
     const secrets = Array.from({ length: 4 }, (_, i) => `rotation-secret-number-${i}-padded-to-32-bytes`)
     const all = sessionApp({ secret: SECRET, fallbackSecrets: secrets })
     for (const secret of secrets) {
-      const jar = new StrictCookieJar()
-      await jar.request(sessionApp({ secret }).app, '/set?key=a&value=1')
+      const jar = new StrictCookieJar().set(await sessionCookie(sessionApp({ secret }).options, { a: 1 }))
       expect(await (await jar.request(all.app, '/get?key=a')).json()).toEqual({ a: 1 })
     }
     expect(all.invalid).toEqual([])

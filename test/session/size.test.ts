@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'bun:test'
+import { sessionCookie } from 'hono-jwt-session/testing'
 import { SessionTooLargeError } from 'hono-jwt-session'
 import { sessionApp } from '../support/session-app.ts'
 import { sessionSetCookie, StrictCookieJar } from '../support/set-cookie.ts'
@@ -42,8 +43,7 @@ describe('the 4096-byte limit on cookie name + value', () => {
 
   test('a refused save leaves the previous cookie valid and the session as it was', async () => {
     const t = sessionApp()
-    const jar = new StrictCookieJar()
-    await jar.request(t.app, '/set?key=cart&value=["a"]')
+    const jar = new StrictCookieJar().set(await sessionCookie(t.options, { cart: ['a'] }))
     const before = jar.get('session')
     const res = await jar.request(t.app, `/set?key=pad&value="${'x'.repeat(5000)}"`)
     expect(res.status).toBe(413)

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import type { CookieJar } from 'hono-jwt-session/testing'
+import { sessionCookie, type CookieJar } from 'hono-jwt-session/testing'
 import { claimsOf } from '../support/forge.ts'
 import { sessionApp, type SessionApp } from '../support/session-app.ts'
 import { StrictCookieJar } from '../support/set-cookie.ts'
@@ -10,8 +10,7 @@ const check = async (t: SessionApp, jar: CookieJar) => (await jar.request(t.app,
 describe('idle timeout (sliding)', () => {
   test('a session used within the idle window lives on; one left idle past it ends', async () => {
     const t = sessionApp({ idleTimeout: 600, absoluteTimeout: 7200, clockTolerance: 0 })
-    const jar = new StrictCookieJar()
-    await jar.request(t.app, '/set?key=user&value="u"')
+    const jar = new StrictCookieJar().set(await sessionCookie(t.options, { user: 'u' }))
     for (let i = 0; i < 5; i++) {
       t.clock.advance(599)
       expect(await check(t, jar)).toEqual({ user: 'u' })
@@ -24,8 +23,7 @@ describe('idle timeout (sliding)', () => {
   test('the idle timeout is enforced from the signed iat, not only exp', async () => {
     // A token minted under a longer idle timeout is cut short when the server's idle timeout shrinks.
     const long = sessionApp({ idleTimeout: 3600 })
-    const jar = new StrictCookieJar()
-    await jar.request(long.app, '/set?key=user&value="u"')
+    const jar = new StrictCookieJar().set(await sessionCookie(long.options, { user: 'u' }))
     const short = sessionApp({ idleTimeout: 600, clockTolerance: 0 })
     short.clock.advance(601)
     expect(await check(short, jar)).toEqual({})
@@ -34,8 +32,7 @@ describe('idle timeout (sliding)', () => {
 
   test('expiry is exact: the clock tolerance does not stretch the idle timeout', async () => {
     const t = sessionApp({ idleTimeout: 2, absoluteTimeout: 10, clockTolerance: 5 })
-    const jar = new StrictCookieJar()
-    await jar.request(t.app, '/set?key=user&value="u"')
+    const jar = new StrictCookieJar().set(await sessionCookie(t.options, { user: 'u' }))
     const token = jar.get('session')
     t.clock.advance(1)
     expect(await check(t, jar)).toEqual({ user: 'u' })
@@ -49,8 +46,7 @@ describe('idle timeout (sliding)', () => {
 describe('absolute timeout', () => {
   test('however active, a session ends at start + absolute timeout', async () => {
     const t = sessionApp({ idleTimeout: 600, absoluteTimeout: 3000 })
-    const jar = new StrictCookieJar()
-    await jar.request(t.app, '/set?key=user&value="u"')
+    const jar = new StrictCookieJar().set(await sessionCookie(t.options, { user: 'u' }))
     const start = claimsOf(jar.get('session')!).start as number
     for (let elapsed = 500; elapsed < 3000; elapsed += 500) {
       t.clock.advance(500)
@@ -68,8 +64,7 @@ describe('absolute timeout', () => {
       absoluteTimeout: 1000,
       routes: { '/login': (c) => (c.var.session.regenerate(), c.text('ok')) },
     })
-    const jar = new StrictCookieJar()
-    await jar.request(t.app, '/set?key=user&value="u"')
+    const jar = new StrictCookieJar().set(await sessionCookie(t.options, { user: 'u' }))
     t.clock.advance(500)
     await jar.request(t.app, '/login')
     t.clock.advance(500)
@@ -109,8 +104,7 @@ describe('a request that takes time', () => {
 describe('clock jumps', () => {
   test('a clock set back less than the tolerance keeps the session; further back refuses it as not yet valid', async () => {
     const t = sessionApp({ clockTolerance: 5 })
-    const jar = new StrictCookieJar()
-    await jar.request(t.app, '/set?key=user&value="u"')
+    const jar = new StrictCookieJar().set(await sessionCookie(t.options, { user: 'u' }))
     const token = jar.get('session')
     t.clock.advance(-5)
     expect(await check(t, jar)).toEqual({ user: 'u' })
@@ -122,8 +116,7 @@ describe('clock jumps', () => {
 
   test('a clock jumping far forward ends the session as expired, without an error', async () => {
     const t = sessionApp()
-    const jar = new StrictCookieJar()
-    await jar.request(t.app, '/set?key=user&value="u"')
+    const jar = new StrictCookieJar().set(await sessionCookie(t.options, { user: 'u' }))
     t.clock.advance(10 * 365 * 24 * 3600)
     const res = await jar.request(t.app, '/get?key=user')
     expect(res.status).toBe(200)

@@ -4,7 +4,7 @@
 // ready session for it with sessionCookie(t.options, data).
 import { Hono, type Context } from 'hono'
 import { session, type InvalidSessionReason, type SessionData, type SessionEnv, type SessionOptions } from 'hono-jwt-session'
-import { TestClock } from 'hono-jwt-session/testing'
+import { sessionCookie, TestClock, type SessionCookieInit } from 'hono-jwt-session/testing'
 import { SECRET } from './secrets.ts'
 
 export type Handler = (c: Context<SessionEnv<SessionData>>) => Response | Promise<Response>
@@ -58,3 +58,9 @@ export function sessionApp(options: SessionAppOptions = {}) {
 }
 
 export type SessionApp = ReturnType<typeof sessionApp>
+
+/** The token alone of sessionCookie(options, data), for a test that writes the Cookie header itself or takes the token apart. */
+export async function sessionToken(options: SessionOptions, data: SessionData, init?: SessionCookieInit): Promise<string> {
+  const pair = await sessionCookie(options, data, init)
+  return pair.slice(pair.indexOf('=') + 1)
+}
