@@ -7,14 +7,29 @@ import { StrictCookieJar } from '../support/set-cookie.ts'
 /** What the app reads under "user" for this jar: `{ user: 'u' }` while the session lives, `{}` once it ended. */
 const check = async (t: SessionApp, jar: CookieJar) => (await jar.request(t.app, '/get?key=user')).json()
 
+/** The cookie of a session { user: 'u' } for `t`, issued now. */
+const userCookie = (t: SessionApp) => sessionCookie(t.options, { user: 'u' })
+
 describe('idle timeout (sliding)', () => {
-  test('a session used within the idle window lives on; one left idle past it ends', async () => {
+  /** A session used five times, 599 s apart: what each use read, and the app and jar after. */
+  async function usedEvery599s() {
     const t = sessionApp({ idleTimeout: 600, absoluteTimeout: 7200, clockTolerance: 0 })
-    const jar = new StrictCookieJar().set(await sessionCookie(t.options, { user: 'u' }))
+    const jar = new StrictCookieJar().set(await userCookie(t))
+    const reads: unknown[] = []
     for (let i = 0; i < 5; i++) {
       t.clock.advance(599)
-      expect(await check(t, jar)).toEqual({ user: 'u' })
+      reads.push(await check(t, jar))
     }
+    return { t, jar, reads }
+  }
+
+  test('a session used within each idle window lives on, past the idle timeout from its start', async () => {
+    const { reads } = await usedEvery599s()
+    expect(reads).toEqual(Array(5).fill({ user: 'u' }))
+  })
+
+  test('a session left idle for the idle timeout after its last use ends as expired', async () => {
+    const { t, jar } = await usedEvery599s()
     t.clock.advance(600)
     expect(await check(t, jar)).toEqual({})
     expect(t.invalid).toEqual(['expired'])
@@ -23,7 +38,7 @@ describe('idle timeout (sliding)', () => {
   test('the idle timeout is enforced from the signed iat, not only exp', async () => {
     // A token minted under a longer idle timeout is cut short when the server's idle timeout shrinks.
     const long = sessionApp({ idleTimeout: 3600 })
-    const jar = new StrictCookieJar().set(await sessionCookie(long.options, { user: 'u' }))
+    const jar = new StrictCookieJar().set(await userCookie(long))
     const short = sessionApp({ idleTimeout: 600, clockTolerance: 0 })
     short.clock.advance(601)
     expect(await check(short, jar)).toEqual({})
@@ -32,11 +47,11 @@ describe('idle timeout (sliding)', () => {
 
   test('expiry is exact: the clock tolerance does not stretch the idle timeout', async () => {
     const t = sessionApp({ idleTimeout: 2, absoluteTimeout: 10, clockTolerance: 5 })
-    const jar = new StrictCookieJar().set(await sessionCookie(t.options, { user: 'u' }))
-    const token = jar.get('session')
+    const cookie = await userCookie(t)
+    const jar = new StrictCookieJar().set(cookie)
     t.clock.advance(1)
     expect(await check(t, jar)).toEqual({ user: 'u' })
-    jar.set('session', token!)
+    jar.set(cookie)
     t.clock.advance(1)
     expect(await check(t, jar)).toEqual({})
     expect(t.invalid).toEqual(['expired'])
@@ -44,15 +59,30 @@ describe('idle timeout (sliding)', () => {
 })
 
 describe('absolute timeout', () => {
-  test('however active, a session ends at start + absolute timeout', async () => {
+  /** A session used every 500 s until just before its 3000 s absolute timeout: each use's read and exp. */
+  async function usedEvery500s() {
     const t = sessionApp({ idleTimeout: 600, absoluteTimeout: 3000 })
-    const jar = new StrictCookieJar().set(await sessionCookie(t.options, { user: 'u' }))
+    const jar = new StrictCookieJar().set(await userCookie(t))
     const start = claimsOf(jar.get('session')!).start as number
+    const uses: { read: unknown; exp: unknown; expected: number }[] = []
     for (let elapsed = 500; elapsed < 3000; elapsed += 500) {
       t.clock.advance(500)
-      expect(await check(t, jar)).toEqual({ user: 'u' })
-      expect(claimsOf(jar.get('session')!).exp).toBe(Math.min(t.clock.seconds + 600, start + 3000))
+      const read = await check(t, jar)
+      uses.push({ read, exp: claimsOf(jar.get('session')!).exp, expected: Math.min(t.clock.seconds + 600, start + 3000) })
     }
+    return { t, jar, uses }
+  }
+
+  test('an active session lives on, and its exp never passes start + absolute timeout', async () => {
+    const { uses } = await usedEvery500s()
+    for (const { read, exp, expected } of uses) {
+      expect(read).toEqual({ user: 'u' })
+      expect(exp).toBe(expected)
+    }
+  })
+
+  test('however active, a session ends at start + absolute timeout', async () => {
+    const { t, jar } = await usedEvery500s()
     t.clock.advance(500)
     expect(await check(t, jar)).toEqual({})
     expect(t.invalid).toEqual(['expired'])
@@ -64,7 +94,7 @@ describe('absolute timeout', () => {
       absoluteTimeout: 1000,
       routes: { '/login': (c) => (c.var.session.regenerate(), c.text('ok')) },
     })
-    const jar = new StrictCookieJar().set(await sessionCookie(t.options, { user: 'u' }))
+    const jar = new StrictCookieJar().set(await userCookie(t))
     t.clock.advance(500)
     await jar.request(t.app, '/login')
     t.clock.advance(500)
@@ -102,21 +132,24 @@ describe('a request that takes time', () => {
 })
 
 describe('clock jumps', () => {
-  test('a clock set back less than the tolerance keeps the session; further back refuses it as not yet valid', async () => {
+  test('a clock set back by the tolerance keeps the session', async () => {
     const t = sessionApp({ clockTolerance: 5 })
-    const jar = new StrictCookieJar().set(await sessionCookie(t.options, { user: 'u' }))
-    const token = jar.get('session')
+    const jar = new StrictCookieJar().set(await userCookie(t))
     t.clock.advance(-5)
     expect(await check(t, jar)).toEqual({ user: 'u' })
-    jar.set('session', token!)
-    t.clock.advance(-10)
+  })
+
+  test('a clock set back further than the tolerance refuses the session as not yet valid', async () => {
+    const t = sessionApp({ clockTolerance: 5 })
+    const jar = new StrictCookieJar().set(await userCookie(t))
+    t.clock.advance(-15)
     expect(await check(t, jar)).toEqual({})
     expect(t.invalid).toEqual(['not-yet-valid'])
   })
 
   test('a clock jumping far forward ends the session as expired, without an error', async () => {
     const t = sessionApp()
-    const jar = new StrictCookieJar().set(await sessionCookie(t.options, { user: 'u' }))
+    const jar = new StrictCookieJar().set(await userCookie(t))
     t.clock.advance(10 * 365 * 24 * 3600)
     const res = await jar.request(t.app, '/get?key=user')
     expect(res.status).toBe(200)

@@ -42,16 +42,25 @@ describe('the token cache', () => {
     expect(counter.count).toBe(10)
   })
 
-  test('the same session reissued within a second gets the same token; a second later, a new one', async () => {
+  /** A session the app stored, and the token it first issued for it. */
+  async function stored() {
     const t = sessionApp()
     const jar = new StrictCookieJar()
     await jar.request(t.app, '/set?key=user&value="u"')
-    const first = jar.get('session')
+    return { t, jar, first: jar.get('session')! }
+  }
+
+  test('the same session reissued within the same second gets the very same token', async () => {
+    const { t, jar, first } = await stored()
     await jar.request(t.app, '/noop')
-    expect(jar.get('session')).toBe(first!)
+    expect(jar.get('session')).toBe(first)
+  })
+
+  test('the same session reissued a second later gets a new token, issued then', async () => {
+    const { t, jar, first } = await stored()
     t.clock.advance(1)
     await jar.request(t.app, '/noop')
-    expect(jar.get('session')).not.toBe(first!)
+    expect(jar.get('session')).not.toBe(first)
     expect(claimsOf(jar.get('session')!).iat).toBe(t.clock.seconds)
   })
 
@@ -68,7 +77,8 @@ describe('the token cache', () => {
     expect(t.invalid).toEqual(['expired'])
   })
 
-  test('times are checked again on every hit: absolute timeout and a clock set back', async () => {
+  /** A session with a 1000 s absolute timeout, used every 300 s: its last token, issued at 900 s, is cached. */
+  async function usedUntil900s() {
     const t = sessionApp({ idleTimeout: 600, absoluteTimeout: 1000, clockTolerance: 0 })
     const jar = new StrictCookieJar()
     await jar.request(t.app, '/set?key=user&value="u"')
@@ -76,13 +86,21 @@ describe('the token cache', () => {
       t.clock.advance(300)
       await jar.request(t.app, '/noop')
     }
-    const late = jar.get('session')
+    return { t, jar }
+  }
+
+  test('times are checked again on every hit: absolute timeout', async () => {
+    const { t, jar } = await usedUntil900s()
     t.clock.advance(100)
     expect(await (await jar.request(t.app, '/get?key=user')).json()).toEqual({})
-    jar.set('session', late!)
-    t.clock.advance(-200)
+    expect(t.invalid).toEqual(['expired'])
+  })
+
+  test('times are checked again on every hit: a clock set back before the token was issued', async () => {
+    const { t, jar } = await usedUntil900s()
+    t.clock.advance(-100)
     expect(await (await jar.request(t.app, '/get?key=user')).json()).toEqual({})
-    expect(t.invalid).toEqual(['expired', 'not-yet-valid'])
+    expect(t.invalid).toEqual(['not-yet-valid'])
   })
 
   test('a token one byte away from a cached one is verified in full and refused', async () => {
@@ -133,17 +151,36 @@ describe('the token cache', () => {
 })
 
 describe('GenerationalCache', () => {
-  test('keeps what was used recently, drops what was not, never holds more than its capacity', () => {
+  /** A cache of 4 once a and b were stored, a was used again, and c was stored: c starts a new generation. */
+  function afterAGeneration() {
     const lru = new GenerationalCache<number>(4)
     lru.set('a', 1)
     lru.set('b', 2)
-    expect(lru.get('a')).toBe(1) // used again: kept into the next generation
+    const used = lru.get('a')
     lru.set('c', 3)
-    expect(lru.get('b')).toBeUndefined() // not used since: dropped
+    return { lru, used }
+  }
+
+  test('keeps an entry used again into the next generation', () => {
+    const { lru, used } = afterAGeneration()
+    expect(used).toBe(1)
     expect(lru.get('a')).toBe(1)
     expect(lru.get('c')).toBe(3)
+  })
+
+  test('drops an entry not used since the last generation', () => {
+    const { lru } = afterAGeneration()
+    expect(lru.get('b')).toBeUndefined()
+  })
+
+  test('storing a key again replaces its value', () => {
+    const { lru } = afterAGeneration()
     lru.set('c', 4)
     expect(lru.get('c')).toBe(4)
+  })
+
+  test('never holds more than its capacity', () => {
+    const { lru } = afterAGeneration()
     for (let i = 0; i < 1000; i++) {
       lru.set(`k${i}`, i)
       expect(lru.size).toBeLessThanOrEqual(4)
