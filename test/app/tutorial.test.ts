@@ -15,23 +15,36 @@ describe("the Flask tutorial's routes", () => {
     expect(res.headers.get('Vary')).toBe('Cookie')
   })
 
-  test('set → check → pop → check', async () => {
+  /** A browser that has visited these tutorial routes in turn, and the response to the last one. */
+  async function visited(...paths: string[]) {
     const jar = new StrictCookieJar()
-    let res = await jar.request(app, '/test/session/set')
+    let res: Response | undefined
+    for (const path of paths) res = await jar.request(app, `/test/session/${path}`)
+    return { jar, res: res! }
+  }
+
+  test('set answers Test and stores a session', async () => {
+    const { jar, res } = await visited('set')
     expect(res.status).toBe(200)
     expect(await res.text()).toBe('Test')
     expect(jar.get('session')).toBeDefined()
+  })
 
-    res = await jar.request(app, '/test/session/check')
+  test('check after set answers Logged in as user', async () => {
+    const { res } = await visited('set', 'check')
     expect(res.status).toBe(200)
     expect(await res.text()).toBe('Logged in as user')
+  })
 
-    res = await jar.request(app, '/test/session/pop')
+  test('pop after set answers Test and deletes the session', async () => {
+    const { jar, res } = await visited('set', 'check', 'pop')
     expect(res.status).toBe(200)
     expect(await res.text()).toBe('Test')
     expect(jar.get('session')).toBeUndefined()
+  })
 
-    res = await jar.request(app, '/test/session/check')
+  test('check after pop answers You are not logged in', async () => {
+    const { res } = await visited('set', 'check', 'pop', 'check')
     expect(await res.text()).toBe('You are not logged in')
   })
 
