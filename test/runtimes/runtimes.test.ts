@@ -39,33 +39,79 @@ async function mintWith(secret: string): Promise<string> {
   return sessionToken({ secret, cookie: { secure: false } }, { username: 'user' })
 }
 
+/** A token the servers would have issued after the demo user logged in. */
+async function loggedInToken(): Promise<string> {
+  return sessionToken({ secret: SECRET, cookie: { secure: false } }, { userId: 'u-1', username: 'user' })
+}
+
+const postJson = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
+const loginForm = (password: string): RequestInit => ({ method: 'POST', body: new URLSearchParams({ username: 'user', password }) })
+
 for (const name of RUNTIME_NAMES) {
   describe(`${name}`, () => {
     const server = () => servers[name]
 
-    test('the tutorial: set, check, pop', async () => {
-      const jar = new StrictCookieJar()
-      expect(await text(jar, server(), '/test/session/check')).toBe('You are not logged in')
-      const set = await jar.request(server(), '/test/session/set')
-      expect(set.status).toBe(200)
-      expect(set.headers.get('Content-Type')).toMatch(/^text\/plain;\s?charset=utf-8$/i)
-      expect(await set.text()).toBe('Test')
-      expect(set.headers.getSetCookie()).toHaveLength(1)
-      expect(sessionSetCookie(set)!.attributes).toEqual({ path: '/', httponly: true, samesite: 'Lax' })
-      expect(set.headers.get('Cache-Control')).toBe('private, no-store')
-      expect(set.headers.get('Vary')).toBe('Cookie')
-      expect(await text(jar, server(), '/test/session/check')).toBe('Logged in as user')
-      expect(await text(jar, server(), '/test/session/pop')).toBe('Test')
-      expect(jar.get('session')).toBeUndefined()
-      expect(await text(jar, server(), '/test/session/check')).toBe('You are not logged in')
+    describe('the tutorial', () => {
+      /** A jar that has visited these tutorial routes in turn, and the last response. */
+      async function visited(...paths: string[]) {
+        const jar = new StrictCookieJar()
+        let res: Response | undefined
+        for (const path of paths) res = await jar.request(server(), `/test/session/${path}`)
+        return { jar, res: res! }
+      }
+
+      test('check without a session answers You are not logged in', async () => {
+        expect(await (await visited('check')).res.text()).toBe('You are not logged in')
+      })
+
+      test('set answers Test as text/plain, with one session cookie: Path=/, HttpOnly, SameSite=Lax', async () => {
+        const { res } = await visited('set')
+        expect(res.status).toBe(200)
+        expect(res.headers.get('Content-Type')).toMatch(/^text\/plain;\s?charset=utf-8$/i)
+        expect(await res.text()).toBe('Test')
+        expect(res.headers.getSetCookie()).toHaveLength(1)
+        expect(sessionSetCookie(res)!.attributes).toEqual({ path: '/', httponly: true, samesite: 'Lax' })
+      })
+
+      test('set is marked private and varying on Cookie', async () => {
+        const { res } = await visited('set')
+        expect(res.headers.get('Cache-Control')).toBe('private, no-store')
+        expect(res.headers.get('Vary')).toBe('Cookie')
+      })
+
+      test('check after set answers Logged in as user', async () => {
+        expect(await (await visited('set', 'check')).res.text()).toBe('Logged in as user')
+      })
+
+      test('pop answers Test and deletes the session', async () => {
+        const { jar, res } = await visited('set', 'check', 'pop')
+        expect(await res.text()).toBe('Test')
+        expect(jar.get('session')).toBeUndefined()
+      })
+
+      test('check after pop answers You are not logged in', async () => {
+        expect(await (await visited('set', 'check', 'pop', 'check')).res.text()).toBe('You are not logged in')
+      })
     })
 
-    test('key rotation: a token signed with the fallback secret is accepted and reissued with the current one', async () => {
-      const jar = new StrictCookieJar().set('session', await mintWith(OLD_SECRET))
-      const oldKid = headerOf(jar.get('session')!).kid
-      expect(await text(jar, server(), '/test/session/check')).toBe('Logged in as user')
-      expect(headerOf(jar.get('session')!).kid).not.toBe(oldKid)
-      expect(headerOf(jar.get('session')!).kid).toBe(headerOf(await mintWith(SECRET)).kid)
+    describe('key rotation', () => {
+      /** A session signed with the fallback secret, checked once. */
+      async function checkedWithOldKey() {
+        const jar = new StrictCookieJar().set('session', await mintWith(OLD_SECRET))
+        const oldKid = headerOf(jar.get('session')!).kid
+        const text = await (await jar.request(server(), '/test/session/check')).text()
+        return { jar, oldKid, text }
+      }
+
+      test('a token signed with the fallback secret is accepted', async () => {
+        expect((await checkedWithOldKey()).text).toBe('Logged in as user')
+      })
+
+      test('a token signed with the fallback secret is reissued with the current one', async () => {
+        const { jar, oldKid } = await checkedWithOldKey()
+        expect(headerOf(jar.get('session')!).kid).not.toBe(oldKid)
+        expect(headerOf(jar.get('session')!).kid).toBe(headerOf(await mintWith(SECRET)).kid)
+      })
     })
 
     test('hostile cookies are answered as anonymous, never with an error', async () => {
@@ -87,23 +133,42 @@ for (const name of RUNTIME_NAMES) {
       }
     })
 
-    test('log in, fill the cart, check out, log out', async () => {
-      const jar = new StrictCookieJar()
-      await jar.request(server(), '/api/cart/items', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ productId: 'gift-card-25', quantity: 2 }) })
-      const login = await jar.request(server(), '/login', { method: 'POST', body: new URLSearchParams({ username: 'user', password: 'password' }) })
-      expect(login.status).toBe(303)
-      expect(login.headers.get('Location')).toBe('/')
-      expect(await (await jar.request(server(), '/api/me')).json()).toEqual({ user: { id: 'u-1', name: 'user' } })
-      expect(await text(jar, server(), '/')).toContain('Logged in as user.')
-      const checkout = await jar.request(server(), '/api/cart/checkout', { method: 'POST' })
-      expect(checkout.status).toBe(200)
-      expect(((await checkout.json()) as { order: { total: number } }).order.total).toBe(5000)
-      const wrong = await new StrictCookieJar().request(server(), '/login', { method: 'POST', body: new URLSearchParams({ username: 'user', password: 'nope' }) })
-      expect(wrong.status).toBe(401)
-      const cross = await jar.request(server(), '/logout', { method: 'POST', headers: { Origin: 'https://evil.example' } })
-      expect(cross.status).toBe(403)
-      expect((await jar.request(server(), '/logout', { method: 'POST' })).status).toBe(303)
-      expect((await jar.request(server(), '/api/me')).status).toBe(401)
+    describe('the shop', () => {
+      test('logging in through the form redirects home; then /api/me answers the user and the page says so', async () => {
+        const jar = new StrictCookieJar()
+        const login = await jar.request(server(), '/login', loginForm('password'))
+        expect(login.status).toBe(303)
+        expect(login.headers.get('Location')).toBe('/')
+        expect(await (await jar.request(server(), '/api/me')).json()).toEqual({ user: { id: 'u-1', name: 'user' } })
+        expect(await text(jar, server(), '/')).toContain('Logged in as user.')
+      })
+
+      test('a cart filled through the JSON API before logging in is checked out after it', async () => {
+        const jar = new StrictCookieJar()
+        await jar.request(server(), '/api/cart/items', postJson({ productId: 'gift-card-25', quantity: 2 }))
+        await jar.request(server(), '/login', loginForm('password'))
+        const checkout = await jar.request(server(), '/api/cart/checkout', { method: 'POST' })
+        expect(checkout.status).toBe(200)
+        expect(((await checkout.json()) as { order: { total: number } }).order.total).toBe(5000)
+      })
+
+      test('a wrong password is 401', async () => {
+        const wrong = await new StrictCookieJar().request(server(), '/login', loginForm('nope'))
+        expect(wrong.status).toBe(401)
+      })
+
+      test('a logout posted from another site is refused with 403', async () => {
+        const jar = new StrictCookieJar().set('session', await loggedInToken())
+        const cross = await jar.request(server(), '/logout', { method: 'POST', headers: { Origin: 'https://evil.example' } })
+        expect(cross.status).toBe(403)
+      })
+
+      test('logging out ends the session: /api/me is 401 after it', async () => {
+        const jar = new StrictCookieJar().set('session', await loggedInToken())
+        expect((await jar.request(server(), '/api/me')).status).toBe(200)
+        expect((await jar.request(server(), '/logout', { method: 'POST' })).status).toBe(303)
+        expect((await jar.request(server(), '/api/me')).status).toBe(401)
+      })
     })
   })
 }
