@@ -223,8 +223,11 @@ describe('logout', () => {
     expect(jar.get('session')).toBeUndefined()
   })
 
-  test('leaves the browser logged out: /api/me is 401', async () => {
-    const { app, jar } = await loggedOut()
+  test('leaves the browser logged out: /api/me, 200 before, is 401 after', async () => {
+    const { app, options } = shop()
+    const jar = new StrictCookieJar().set(await loggedIn(options))
+    expect((await jar.request(app, '/api/me')).status).toBe(200)
+    await jar.request(app, '/logout', { method: 'POST' })
     expect((await jar.request(app, '/api/me')).status).toBe(401)
   })
 
