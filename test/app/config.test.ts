@@ -17,21 +17,31 @@ function startup(env: Environment): string | undefined {
 }
 
 describe('configuration from the environment', () => {
-  test('development defaults: port 3000, random secret with a warning, cookie not Secure', () => {
+  test('without NODE_ENV, development on port 3000', () => {
     const config = loadConfig({})
     expect(config.port).toBe(3000)
     expect(config.production).toBe(false)
+  })
+
+  test('development without SESSION_SECRET makes a random secret of at least 32 characters, with a warning', () => {
+    const config = loadConfig({})
     expect(config.warnings).toEqual([expect.stringContaining('SESSION_SECRET is not set')])
     expect(typeof config.session.secret).toBe('string')
     expect((config.session.secret as string).length).toBeGreaterThanOrEqual(32)
     expect(loadConfig({}).session.secret).not.toBe(config.session.secret)
-    expect(config.secureCookies).toBe(false)
   })
 
-  test('production: the secret is required and the cookie is Secure by default', () => {
+  test('development cookies are not Secure by default', () => {
+    expect(loadConfig({}).secureCookies).toBe(false)
+  })
+
+  test('production refuses to start without SESSION_SECRET', () => {
     expect(startup({ NODE_ENV: 'production' })).toBe(
       'Configuration error: SESSION_SECRET is required when NODE_ENV=production (at least 32 bytes)',
     )
+  })
+
+  test('production with a secret starts without warnings, and its cookies are Secure by default', () => {
     const config = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: SECRET })
     expect(config.production).toBe(true)
     expect(config.warnings).toEqual([])
@@ -57,6 +67,9 @@ describe('configuration from the environment', () => {
       cookie: { name: '__Host-session' },
     })
     expect(config.secureCookies).toBe(true)
+  })
+
+  test('a __Host- cookie name with SESSION_COOKIE_SECURE=true starts', () => {
     expect(startup({ SESSION_SECRET: SECRET, SESSION_COOKIE_SECURE: 'true', SESSION_COOKIE_NAME: '__Host-session' })).toBeUndefined()
   })
 
@@ -85,6 +98,9 @@ describe('configuration from the environment', () => {
 
   test('errors that are not configuration errors are not dressed up as such', () => {
     expect(startupErrorMessage(new Error('disk full'))).toBeUndefined()
+  })
+
+  test('a ConfigError names its variable', () => {
     expect(new ConfigError('PORT', 'x').variable).toBe('PORT')
   })
 })

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { BUN_ENTRY, startServer, type RunningServer } from '../support/server.ts'
+import { StrictCookieJar } from '../support/set-cookie.ts'
 const SECRET = 'server-test-secret-0123456789-abcdefgh'
 
 async function run(env: Record<string, string>) {
@@ -32,20 +33,35 @@ describe('bun run start: serving over HTTP', () => {
   })
   afterAll(() => server.stop())
 
-  test('the tutorial flow from a real HTTP client', async () => {
-    const root = server.url
-    let res = await fetch(`${root}/test/session/set`)
+  /** A real HTTP client with a cookie jar that has visited these tutorial routes in turn, and the last response. */
+  async function visited(...paths: string[]) {
+    const jar = new StrictCookieJar()
+    let res: Response | undefined
+    for (const path of paths) res = await jar.request(server, `/test/session/${path}`)
+    return res!
+  }
+
+  test('set answers Test as text/plain', async () => {
+    const res = await visited('set')
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toBe('text/plain;charset=utf-8')
     expect(await res.text()).toBe('Test')
-    const cookie = res.headers.getSetCookie()[0]!.split(';')[0]!
-    res = await fetch(`${root}/test/session/check`, { headers: { Cookie: cookie } })
+  })
+
+  test('check with the cookie set answers Logged in as user, as text/plain', async () => {
+    const res = await visited('set', 'check')
     expect(await res.text()).toBe('Logged in as user')
     expect(res.headers.get('content-type')).toBe('text/plain;charset=utf-8')
-    res = await fetch(`${root}/test/session/pop`, { headers: { Cookie: cookie } })
+  })
+
+  test('pop with the cookie answers Test and deletes the cookie', async () => {
+    const res = await visited('set', 'pop')
     expect(await res.text()).toBe('Test')
     expect(res.headers.getSetCookie()[0]).toStartWith('session=; Max-Age=0')
-    res = await fetch(`${root}/test/session/check`)
+  })
+
+  test('check without a cookie answers You are not logged in', async () => {
+    const res = await server.request('/test/session/check')
     expect(await res.text()).toBe('You are not logged in')
   })
 

@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'bun:test'
 import { createApp } from '../../src/app/app.ts'
 import { MemoryUserStore } from '../../src/app/auth/users.ts'
-import { Jar, SECRET, visit } from '../helpers.ts'
+import { SECRET } from '../support/secrets.ts'
+import { StrictCookieJar } from '../support/set-cookie.ts'
 
-const app = createApp({ session: { secret: SECRET },
-    secureCookies: false, users: new MemoryUserStore([]) })
+const app = createApp({ session: { secret: SECRET }, secureCookies: false, users: new MemoryUserStore([]) })
 
 describe("the Flask tutorial's routes", () => {
   test('check before set: not logged in, and no cookie', async () => {
@@ -15,23 +15,36 @@ describe("the Flask tutorial's routes", () => {
     expect(res.headers.get('Vary')).toBe('Cookie')
   })
 
-  test('set → check → pop → check', async () => {
-    const jar = new Jar()
-    let res = await visit(app, jar, '/test/session/set')
+  /** A browser that has visited these tutorial routes in turn, and the response to the last one. */
+  async function visited(...paths: string[]) {
+    const jar = new StrictCookieJar()
+    let res: Response | undefined
+    for (const path of paths) res = await jar.request(app, `/test/session/${path}`)
+    return { jar, res: res! }
+  }
+
+  test('set answers Test and stores a session', async () => {
+    const { jar, res } = await visited('set')
     expect(res.status).toBe(200)
     expect(await res.text()).toBe('Test')
-    expect(jar.value).toBeDefined()
+    expect(jar.get('session')).toBeDefined()
+  })
 
-    res = await visit(app, jar, '/test/session/check')
+  test('check after set answers Logged in as user', async () => {
+    const { res } = await visited('set', 'check')
     expect(res.status).toBe(200)
     expect(await res.text()).toBe('Logged in as user')
+  })
 
-    res = await visit(app, jar, '/test/session/pop')
+  test('pop after set answers Test and deletes the session', async () => {
+    const { jar, res } = await visited('set', 'check', 'pop')
     expect(res.status).toBe(200)
     expect(await res.text()).toBe('Test')
-    expect(jar.value).toBeUndefined()
+    expect(jar.get('session')).toBeUndefined()
+  })
 
-    res = await visit(app, jar, '/test/session/check')
+  test('check after pop answers You are not logged in', async () => {
+    const { res } = await visited('set', 'check', 'pop', 'check')
     expect(await res.text()).toBe('You are not logged in')
   })
 
@@ -42,11 +55,11 @@ describe("the Flask tutorial's routes", () => {
   })
 
   test('one browser\'s cookie does not log in another', async () => {
-    const alice = new Jar()
-    const bob = new Jar()
-    await visit(app, alice, '/test/session/set')
-    expect(await (await visit(app, bob, '/test/session/check')).text()).toBe('You are not logged in')
-    expect(await (await visit(app, alice, '/test/session/check')).text()).toBe('Logged in as user')
+    const alice = new StrictCookieJar()
+    const bob = new StrictCookieJar()
+    await alice.request(app, '/test/session/set')
+    expect(await (await bob.request(app, '/test/session/check')).text()).toBe('You are not logged in')
+    expect(await (await alice.request(app, '/test/session/check')).text()).toBe('Logged in as user')
   })
 
   test('a tampered cookie is answered as not logged in, with 200', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type { BrowserContext, Page } from 'playwright-core'
-import { claimsOf } from '../helpers.ts'
+import { claimsOf } from '../support/forge.ts'
 import { chromiumAvailable, freshBrowser, submitLogin } from '../support/browser.ts'
 import { BUN_ENTRY, startServer, type RunningServer } from '../support/server.ts'
 

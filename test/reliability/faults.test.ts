@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { createApp, MAX_BODY_BYTES } from '../../src/app/app.ts'
 import { MemoryUserStore } from '../../src/app/auth/users.ts'
-import { claimsOf, Jar, OLD_SECRET, SECRET, sessionSetCookie, testApp, TestClock, visit } from '../helpers.ts'
+import { sessionCookie, TestClock } from 'hono-jwt-session/testing'
+import { claimsOf } from '../support/forge.ts'
+import { OLD_SECRET, SECRET } from '../support/secrets.ts'
+import { sessionApp } from '../support/session-app.ts'
+import { StrictCookieJar } from '../support/set-cookie.ts'
 import { BUN_ENTRY, startServer, type RunningServer } from '../support/server.ts'
 
 /** A promise the test resolves when it chooses: it decides which request finishes first. */
@@ -14,7 +18,7 @@ function gate() {
 describe('parallel requests on one session', () => {
   test('last write wins: two adds in parallel, the response that arrives last decides, the other add is lost', async () => {
     const gates = { a: gate(), b: gate() }
-    const t = testApp({
+    const t = sessionApp({
       routes: {
         '/add': async (c) => {
           const item = c.req.query('item')!
@@ -24,15 +28,15 @@ describe('parallel requests on one session', () => {
         },
       },
     })
-    const jar = new Jar()
-    await visit(t.app, jar, '/set?key=cart&value=["base"]')
-    const a = t.app.request('/add?item=a', { headers: jar.header() })
-    const b = t.app.request('/add?item=b', { headers: jar.header() })
+    const jar = new StrictCookieJar().set(await sessionCookie(t.options, { cart: ['base'] }))
+    // Both leave with the same cookie; the jar keeps each answer as it arrives.
+    const a = jar.request(t.app, '/add?item=a')
+    const b = jar.request(t.app, '/add?item=b')
     gates.b.open()
-    jar.store(await b)
+    await b
     gates.a.open()
-    jar.store(await a)
-    expect(claimsOf(jar.value!).data).toEqual({ cart: ['base', 'a'] })
+    await a
+    expect(claimsOf(jar.get('session')!).data).toEqual({ cart: ['base', 'a'] })
   })
 })
 
@@ -42,7 +46,7 @@ describe('a slow request that started before logout', () => {
   for (const refreshEachRequest of [true, false]) {
     test(`refreshEachRequest: ${refreshEachRequest} → the session ${refreshEachRequest ? 'comes back' : 'stays gone'}`, async () => {
       const slow = gate()
-      const t = testApp({
+      const t = sessionApp({
         refreshEachRequest,
         routes: {
           '/slow-page': async (c) => {
@@ -53,16 +57,15 @@ describe('a slow request that started before logout', () => {
           '/logout': (c) => (c.var.session.clear(), c.text('bye')),
         },
       })
-      const jar = new Jar()
-      await visit(t.app, jar, '/set?key=user&value="u"')
+      const jar = new StrictCookieJar().set(await sessionCookie(t.options, { user: 'u' }))
       t.clock.advance(10)
-      const pending = t.app.request('/slow-page', { headers: jar.header() })
-      await visit(t.app, jar, '/logout')
-      expect(jar.value).toBeUndefined()
+      const pending = jar.request(t.app, '/slow-page')
+      await jar.request(t.app, '/logout')
+      expect(jar.get('session')).toBeUndefined()
       slow.open()
-      jar.store(await pending)
-      const after = await (await visit(t.app, jar, '/get?key=user')).text()
-      expect(after).toBe(refreshEachRequest ? '"u"' : 'none')
+      await pending
+      const after = await (await jar.request(t.app, '/get?key=user')).json()
+      expect(after).toEqual(refreshEachRequest ? { user: 'u' } : {})
     })
   }
 })
@@ -79,18 +82,18 @@ describe('secret rotation runbook', () => {
   async function rotate(keepFallback: number): Promise<number> {
     const clock = new TestClock()
     const options = { idleTimeout: IDLE, absoluteTimeout: ABSOLUTE, clock: clock.now }
-    const before = testApp({ ...options, secret: OLD_SECRET })
-    const during = testApp({ ...options, secret: SECRET, fallbackSecrets: [OLD_SECRET] })
-    const after = testApp({ ...options, secret: SECRET })
-    const [a, b] = [new Jar(), new Jar()]
-    for (const jar of [a, b]) await visit(before.app, jar, '/set?key=user&value="u"')
+    const before = sessionApp({ ...options, secret: OLD_SECRET })
+    const during = sessionApp({ ...options, secret: SECRET, fallbackSecrets: [OLD_SECRET] })
+    const after = sessionApp({ ...options, secret: SECRET })
+    const [a, b] = [new StrictCookieJar(), new StrictCookieJar()]
+    for (const jar of [a, b]) await jar.request(before.app, '/set?key=user&value="u"')
     const rotatedAt = clock.seconds
     const appNow = () => (clock.seconds - rotatedAt < keepFallback ? during.app : after.app)
     for (let elapsed = 300; elapsed <= ABSOLUTE + 1200; elapsed += 300) {
       clock.ms = (rotatedAt + elapsed) * 1000
       // A's session ends at its absolute timeout like any other; A logs in again then.
-      if ((await (await visit(appNow(), a, '/get?key=user')).text()) === 'none') await visit(appNow(), a, '/set?key=user&value="u"')
-      if (elapsed === 300) await visit(appNow(), b, '/get?key=user')
+      if (!('user' in (await (await a.request(appNow(), '/get?key=user')).json()))) await a.request(appNow(), '/set?key=user&value="u"')
+      if (elapsed === 300) await b.request(appNow(), '/get?key=user')
     }
     return [...during.invalid, ...after.invalid].filter((reason) => reason === 'unknown-key').length
   }
@@ -105,22 +108,28 @@ describe('secret rotation runbook', () => {
 })
 
 describe('limits', () => {
-  const app = createApp({ session: { secret: SECRET },
-    secureCookies: false, users: new MemoryUserStore([]) })
+  const app = createApp({ session: { secret: SECRET }, secureCookies: false, users: new MemoryUserStore([]) })
   const body = (size: number) => {
     const json = JSON.stringify({ productId: 'gift-card-25', quantity: 1 })
     return json + ' '.repeat(size - json.length)
   }
 
-  test(`a body of exactly ${MAX_BODY_BYTES} bytes is read; one byte more is 413, and the session is untouched`, async () => {
-    const jar = new Jar()
-    const ok = await visit(app, jar, '/api/cart/items', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: body(MAX_BODY_BYTES) })
-    expect(ok.status).toBe(200)
-    const before = jar.value
-    const over = await visit(app, jar, '/api/cart/items', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: body(MAX_BODY_BYTES + 1) })
+  const post = (jar: StrictCookieJar, size: number) =>
+    jar.request(app, '/api/cart/items', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: body(size) })
+
+  test(`a body of exactly ${MAX_BODY_BYTES} bytes is read`, async () => {
+    expect((await post(new StrictCookieJar(), MAX_BODY_BYTES)).status).toBe(200)
+  })
+
+  test('one byte more is 413, and the session is untouched', async () => {
+    const jar = new StrictCookieJar()
+    await post(jar, MAX_BODY_BYTES)
+    const before = jar.get('session')
+    expect(before).toBeDefined()
+    const over = await post(jar, MAX_BODY_BYTES + 1)
     expect(over.status).toBe(413)
     expect(over.headers.getSetCookie()).toEqual([])
-    expect(jar.value).toBe(before!)
+    expect(jar.get('session')).toBe(before)
   })
 
   describe('over HTTP, at the runtime\'s header limit', () => {

@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { VARIABLES } from '../../src/app/config.ts'
-import { claimsOf, headerOf, OLD_SECRET, OTHER_SECRET, sessionSetCookie, testApp } from '../helpers.ts'
+import type { CookieJar } from 'hono-jwt-session/testing'
+import { claimsOf, headerOf } from '../support/forge.ts'
+import { OLD_SECRET, OTHER_SECRET } from '../support/secrets.ts'
+import { sessionToken } from '../support/session-app.ts'
+import { sessionSetCookie, StrictCookieJar } from '../support/set-cookie.ts'
 import { RUNTIME_NAMES, RUNTIMES, type RuntimeName } from '../support/runtimes.ts'
 import { ROOT, type RunningServer } from '../support/server.ts'
 
@@ -25,56 +29,89 @@ afterAll(async () => {
   await Promise.all(Object.values(servers).map((s) => s.stop()))
 }, 30_000)
 
-/** A minimal cookie-keeping client for one server. */
-class Client {
-  cookie: string | undefined
-  constructor(readonly base: string) {}
-  async request(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers)
-    if (this.cookie !== undefined) headers.set('Cookie', `session=${this.cookie}`)
-    const res = await fetch(this.base + path, { ...init, headers, redirect: 'manual' })
-    const set = sessionSetCookie(res)
-    if (set !== undefined) this.cookie = set.attributes['max-age'] === '0' ? undefined : set.value
-    return res
-  }
-  async text(path: string, init?: RequestInit): Promise<string> {
-    return (await this.request(path, init)).text()
-  }
+/** The body of `path` on `server`, requested with the jar's cookies. */
+async function text(jar: CookieJar, server: RunningServer, path: string): Promise<string> {
+  return (await jar.request(server, path)).text()
 }
 
+/** A token the servers would have issued for the tutorial's user, signed with `secret`. */
 async function mintWith(secret: string): Promise<string> {
-  const minted = testApp({ secret, clock: Date.now })
-  return sessionSetCookie(await minted.app.request('/set?key=username&value="user"'))!.value
+  return sessionToken({ secret, cookie: { secure: false } }, { username: 'user' })
 }
+
+/** A token the servers would have issued after the demo user logged in. */
+async function loggedInToken(): Promise<string> {
+  return sessionToken({ secret: SECRET, cookie: { secure: false } }, { userId: 'u-1', username: 'user' })
+}
+
+const postJson = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
+const loginForm = (password: string): RequestInit => ({ method: 'POST', body: new URLSearchParams({ username: 'user', password }) })
 
 for (const name of RUNTIME_NAMES) {
   describe(`${name}`, () => {
-    const client = () => new Client(servers[name].url)
+    const server = () => servers[name]
 
-    test('the tutorial: set, check, pop', async () => {
-      const c = client()
-      expect(await c.text('/test/session/check')).toBe('You are not logged in')
-      const set = await c.request('/test/session/set')
-      expect(set.status).toBe(200)
-      expect(set.headers.get('Content-Type')).toMatch(/^text\/plain;\s?charset=utf-8$/i)
-      expect(await set.text()).toBe('Test')
-      expect(set.headers.getSetCookie()).toHaveLength(1)
-      expect(sessionSetCookie(set)!.attributes).toEqual({ path: '/', httponly: true, samesite: 'Lax' })
-      expect(set.headers.get('Cache-Control')).toBe('private, no-store')
-      expect(set.headers.get('Vary')).toBe('Cookie')
-      expect(await c.text('/test/session/check')).toBe('Logged in as user')
-      expect(await c.text('/test/session/pop')).toBe('Test')
-      expect(c.cookie).toBeUndefined()
-      expect(await c.text('/test/session/check')).toBe('You are not logged in')
+    describe('the tutorial', () => {
+      /** A jar that has visited these tutorial routes in turn, and the last response. */
+      async function visited(...paths: string[]) {
+        const jar = new StrictCookieJar()
+        let res: Response | undefined
+        for (const path of paths) res = await jar.request(server(), `/test/session/${path}`)
+        return { jar, res: res! }
+      }
+
+      test('check without a session answers You are not logged in', async () => {
+        expect(await (await visited('check')).res.text()).toBe('You are not logged in')
+      })
+
+      test('set answers Test as text/plain, with one session cookie: Path=/, HttpOnly, SameSite=Lax', async () => {
+        const { res } = await visited('set')
+        expect(res.status).toBe(200)
+        expect(res.headers.get('Content-Type')).toMatch(/^text\/plain;\s?charset=utf-8$/i)
+        expect(await res.text()).toBe('Test')
+        expect(res.headers.getSetCookie()).toHaveLength(1)
+        expect(sessionSetCookie(res)!.attributes).toEqual({ path: '/', httponly: true, samesite: 'Lax' })
+      })
+
+      test('set is marked private and varying on Cookie', async () => {
+        const { res } = await visited('set')
+        expect(res.headers.get('Cache-Control')).toBe('private, no-store')
+        expect(res.headers.get('Vary')).toBe('Cookie')
+      })
+
+      test('check after set answers Logged in as user', async () => {
+        expect(await (await visited('set', 'check')).res.text()).toBe('Logged in as user')
+      })
+
+      test('pop answers Test and deletes the session', async () => {
+        const { jar, res } = await visited('set', 'check', 'pop')
+        expect(await res.text()).toBe('Test')
+        expect(jar.get('session')).toBeUndefined()
+      })
+
+      test('check after pop answers You are not logged in', async () => {
+        expect(await (await visited('set', 'check', 'pop', 'check')).res.text()).toBe('You are not logged in')
+      })
     })
 
-    test('key rotation: a token signed with the fallback secret is accepted and reissued with the current one', async () => {
-      const c = client()
-      c.cookie = await mintWith(OLD_SECRET)
-      const oldKid = headerOf(c.cookie).kid
-      expect(await c.text('/test/session/check')).toBe('Logged in as user')
-      expect(headerOf(c.cookie).kid).not.toBe(oldKid)
-      expect(headerOf(c.cookie).kid).toBe(headerOf(await mintWith(SECRET)).kid)
+    describe('key rotation', () => {
+      /** A session signed with the fallback secret, checked once. */
+      async function checkedWithOldKey() {
+        const jar = new StrictCookieJar().set('session', await mintWith(OLD_SECRET))
+        const oldKid = headerOf(jar.get('session')!).kid
+        const text = await (await jar.request(server(), '/test/session/check')).text()
+        return { jar, oldKid, text }
+      }
+
+      test('a token signed with the fallback secret is accepted', async () => {
+        expect((await checkedWithOldKey()).text).toBe('Logged in as user')
+      })
+
+      test('a token signed with the fallback secret is reissued with the current one', async () => {
+        const { jar, oldKid } = await checkedWithOldKey()
+        expect(headerOf(jar.get('session')!).kid).not.toBe(oldKid)
+        expect(headerOf(jar.get('session')!).kid).toBe(headerOf(await mintWith(SECRET)).kid)
+      })
     })
 
     test('hostile cookies are answered as anonymous, never with an error', async () => {
@@ -90,29 +127,48 @@ for (const name of RUNTIME_NAMES) {
         'x'.repeat(5000),
       ]
       for (const cookie of hostile) {
-        const res = await fetch(`${servers[name].url}/test/session/check`, { headers: { Cookie: `session=${cookie}` } })
+        const res = await server().request('/test/session/check', { headers: { Cookie: `session=${cookie}` } })
         expect(res.status).toBe(200)
         expect(await res.text()).toBe('You are not logged in')
       }
     })
 
-    test('log in, fill the cart, check out, log out', async () => {
-      const c = client()
-      await c.request('/api/cart/items', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ productId: 'gift-card-25', quantity: 2 }) })
-      const login = await c.request('/login', { method: 'POST', body: new URLSearchParams({ username: 'user', password: 'password' }) })
-      expect(login.status).toBe(303)
-      expect(login.headers.get('Location')).toBe('/')
-      expect(await (await c.request('/api/me')).json()).toEqual({ user: { id: 'u-1', name: 'user' } })
-      expect(await c.text('/')).toContain('Logged in as user.')
-      const checkout = await c.request('/api/cart/checkout', { method: 'POST' })
-      expect(checkout.status).toBe(200)
-      expect(((await checkout.json()) as { order: { total: number } }).order.total).toBe(5000)
-      const wrong = await client().request('/login', { method: 'POST', body: new URLSearchParams({ username: 'user', password: 'nope' }) })
-      expect(wrong.status).toBe(401)
-      const cross = await c.request('/logout', { method: 'POST', headers: { Origin: 'https://evil.example' } })
-      expect(cross.status).toBe(403)
-      expect((await c.request('/logout', { method: 'POST' })).status).toBe(303)
-      expect((await c.request('/api/me')).status).toBe(401)
+    describe('the shop', () => {
+      test('logging in through the form redirects home; then /api/me answers the user and the page says so', async () => {
+        const jar = new StrictCookieJar()
+        const login = await jar.request(server(), '/login', loginForm('password'))
+        expect(login.status).toBe(303)
+        expect(login.headers.get('Location')).toBe('/')
+        expect(await (await jar.request(server(), '/api/me')).json()).toEqual({ user: { id: 'u-1', name: 'user' } })
+        expect(await text(jar, server(), '/')).toContain('Logged in as user.')
+      })
+
+      test('a cart filled through the JSON API before logging in is checked out after it', async () => {
+        const jar = new StrictCookieJar()
+        await jar.request(server(), '/api/cart/items', postJson({ productId: 'gift-card-25', quantity: 2 }))
+        await jar.request(server(), '/login', loginForm('password'))
+        const checkout = await jar.request(server(), '/api/cart/checkout', { method: 'POST' })
+        expect(checkout.status).toBe(200)
+        expect(((await checkout.json()) as { order: { total: number } }).order.total).toBe(5000)
+      })
+
+      test('a wrong password is 401', async () => {
+        const wrong = await new StrictCookieJar().request(server(), '/login', loginForm('nope'))
+        expect(wrong.status).toBe(401)
+      })
+
+      test('a logout posted from another site is refused with 403', async () => {
+        const jar = new StrictCookieJar().set('session', await loggedInToken())
+        const cross = await jar.request(server(), '/logout', { method: 'POST', headers: { Origin: 'https://evil.example' } })
+        expect(cross.status).toBe(403)
+      })
+
+      test('logging out ends the session: /api/me is 401 after it', async () => {
+        const jar = new StrictCookieJar().set('session', await loggedInToken())
+        expect((await jar.request(server(), '/api/me')).status).toBe(200)
+        expect((await jar.request(server(), '/logout', { method: 'POST' })).status).toBe(303)
+        expect((await jar.request(server(), '/api/me')).status).toBe(401)
+      })
     })
   })
 }
@@ -121,14 +177,14 @@ describe('one secret, every runtime', () => {
   test('a token issued by each runtime is accepted by every other', async () => {
     const kids = new Set<unknown>()
     for (const from of RUNTIME_NAMES) {
-      const issuer = new Client(servers[from].url)
-      await issuer.request('/test/session/set')
-      kids.add(headerOf(issuer.cookie!).kid)
+      const issuer = new StrictCookieJar()
+      await issuer.request(servers[from], '/test/session/set')
+      const issued = issuer.get('session')!
+      kids.add(headerOf(issued).kid)
       for (const to of RUNTIME_NAMES) {
-        const reader = new Client(servers[to].url)
-        reader.cookie = issuer.cookie
-        expect(`${from} → ${to}: ${await reader.text('/test/session/check')}`).toBe(`${from} → ${to}: Logged in as user`)
-        expect(claimsOf(reader.cookie!).sid).toBe(claimsOf(issuer.cookie!).sid)
+        const reader = new StrictCookieJar().set('session', issued)
+        expect(`${from} → ${to}: ${await text(reader, servers[to], '/test/session/check')}`).toBe(`${from} → ${to}: Logged in as user`)
+        expect(claimsOf(reader.get('session')!).sid).toBe(claimsOf(issued).sid)
       }
     }
     expect(kids.size).toBe(1)

@@ -1,11 +1,23 @@
 import { describe, expect, test } from 'bun:test'
 import { stream } from 'hono/streaming'
-import { TOKEN_TYPE } from 'hono-jwt-session'
-import { claimsOf, headerOf, Jar, sessionSetCookie, testApp, visit } from '../helpers.ts'
+import { TOKEN_TYPE, type SessionData } from 'hono-jwt-session'
+import { sessionCookie } from 'hono-jwt-session/testing'
+import { jwtVerify } from 'jose'
+import { claimsOf, headerOf } from '../support/forge.ts'
+import { SECRET } from '../support/secrets.ts'
+import { sessionApp, sessionToken, type SessionAppOptions } from '../support/session-app.ts'
+import { sessionSetCookie, StrictCookieJar } from '../support/set-cookie.ts'
+
+/** An app and a jar that already holds a session with `data` for it. */
+async function visitorWith(data: SessionData, options: SessionAppOptions = {}) {
+  const t = sessionApp(options)
+  const jar = new StrictCookieJar().set(await sessionCookie(t.options, data))
+  return { ...t, jar }
+}
 
 describe('writing only what is needed', () => {
-  test('an anonymous visitor who never touches the session gets no cookie and no Vary', async () => {
-    const { app } = testApp()
+  test('an anonymous visitor who never touches the session gets no cookie, no Vary and no Cache-Control', async () => {
+    const { app } = sessionApp()
     const res = await app.request('/noop')
     expect(res.headers.getSetCookie()).toEqual([])
     expect(res.headers.get('Vary')).toBeNull()
@@ -13,26 +25,33 @@ describe('writing only what is needed', () => {
   })
 
   test('an anonymous visitor whose session is read but left empty gets Vary: Cookie and no cookie', async () => {
-    const { app } = testApp()
+    const { app } = sessionApp()
     const res = await app.request('/get?key=username')
-    expect(await res.text()).toBe('none')
+    expect(await res.json()).toEqual({})
     expect(res.headers.getSetCookie()).toEqual([])
     expect(res.headers.get('Vary')).toBe('Cookie')
   })
 
-  test('storing a value sets one cookie with safe attributes, Vary and Cache-Control', async () => {
-    const { app } = testApp({ cookie: { secure: true } })
-    const res = await app.request('/set?key=username&value="user"')
-    expect(res.headers.getSetCookie()).toHaveLength(1)
-    // With Secure, the default name carries the __Host- prefix: no sibling subdomain can toss a cookie under it.
-    const cookie = sessionSetCookie(res, '__Host-session')!
-    expect(cookie.attributes).toEqual({ path: '/', httponly: true, secure: true, samesite: 'Lax' })
-    expect(res.headers.get('Cache-Control')).toBe('private, no-store')
-    expect(res.headers.get('Vary')).toBe('Cookie')
+  describe('storing a value', () => {
+    const store = () => sessionApp({ cookie: { secure: true } }).app.request('/set?key=username&value="user"')
+
+    test('sets one cookie, named __Host-session when Secure, with Path=/, HttpOnly, Secure and SameSite=Lax', async () => {
+      const res = await store()
+      expect(res.headers.getSetCookie()).toHaveLength(1)
+      // With Secure, the default name carries the __Host- prefix: no sibling subdomain can toss a cookie under it.
+      const cookie = sessionSetCookie(res, '__Host-session')!
+      expect(cookie.attributes).toEqual({ path: '/', httponly: true, secure: true, samesite: 'Lax' })
+    })
+
+    test('marks the response private and varying on Cookie', async () => {
+      const res = await store()
+      expect(res.headers.get('Cache-Control')).toBe('private, no-store')
+      expect(res.headers.get('Vary')).toBe('Cookie')
+    })
   })
 
   test('a browser-session cookie has no Max-Age or Expires, but its token still expires', async () => {
-    const { app, clock } = testApp({ idleTimeout: 600 })
+    const { app, clock } = sessionApp({ idleTimeout: 600 })
     const cookie = sessionSetCookie(await app.request('/set?key=a&value=1'))!
     expect(cookie.attributes['max-age']).toBeUndefined()
     expect(cookie.attributes.expires).toBeUndefined()
@@ -41,12 +60,21 @@ describe('writing only what is needed', () => {
 })
 
 describe('the token', () => {
-  test('header and claims follow the documented layout', async () => {
-    const { app, clock } = testApp({ idleTimeout: 900, absoluteTimeout: 3600 })
+  /** A token the middleware issues for { username: 'user' }, with the clock it was issued by. */
+  async function issued() {
+    const { app, clock } = sessionApp({ idleTimeout: 900, absoluteTimeout: 3600 })
     const token = sessionSetCookie(await app.request('/set?key=username&value="user"'))!.value
+    return { token, clock }
+  }
+
+  test('is a compact JWS whose header is HS256, typ session+jwt and a 12-character kid', async () => {
+    const { token } = await issued()
     expect(token.split('.')).toHaveLength(3)
-    const header = headerOf(token)
-    expect(header).toEqual({ alg: 'HS256', typ: TOKEN_TYPE, kid: expect.stringMatching(/^[A-Za-z0-9_-]{12}$/) })
+    expect(headerOf(token)).toEqual({ alg: 'HS256', typ: TOKEN_TYPE, kid: expect.stringMatching(/^[A-Za-z0-9_-]{12}$/) })
+  })
+
+  test('carries exactly the documented claims: iat, exp, aud, sid, start and data', async () => {
+    const { token, clock } = await issued()
     const claims = claimsOf(token)
     expect(Object.keys(claims).sort()).toEqual(['aud', 'data', 'exp', 'iat', 'sid', 'start'])
     expect(claims).toMatchObject({
@@ -60,10 +88,9 @@ describe('the token', () => {
   })
 
   test('another service holding the secret can verify it with a plain JWT library', async () => {
-    const { jwtVerify } = await import('jose')
-    const { app, clock } = testApp()
+    const { app, clock } = sessionApp()
     const token = sessionSetCookie(await app.request('/set?key=username&value="user"'))!.value
-    const { payload } = await jwtVerify(token, new TextEncoder().encode((await import('../helpers.ts')).SECRET), {
+    const { payload } = await jwtVerify(token, new TextEncoder().encode(SECRET), {
       algorithms: ['HS256'],
       typ: TOKEN_TYPE,
       audience: 'session',
@@ -72,109 +99,164 @@ describe('the token', () => {
     expect(payload.data).toEqual({ username: 'user' })
   })
 
-  test('the kid depends only on the secret, so every process agrees', async () => {
-    const a = testApp()
-    const b = testApp()
-    const c = testApp({ secret: 'a-different-secret-of-at-least-32-bytes!' })
-    const kid = async (app: typeof a.app) => headerOf(sessionSetCookie(await app.request('/set?key=a&value=1'))!.value).kid
-    expect(await kid(a.app)).toBe(await kid(b.app))
-    expect(await kid(a.app)).not.toBe(await kid(c.app))
+  describe('the kid depends only on the secret, so every process agrees', () => {
+    const kid = async (options: SessionAppOptions = {}) =>
+      headerOf(sessionSetCookie(await sessionApp(options).app.request('/set?key=a&value=1'))!.value).kid
+
+    test('two middlewares with the same secret give the same kid', async () => {
+      expect(await kid()).toBe(await kid())
+    })
+
+    test('another secret gives another kid', async () => {
+      expect(await kid()).not.toBe(await kid({ secret: 'a-different-secret-of-at-least-32-bytes!' }))
+    })
   })
 
   test('a token is bound to its cookie name', async () => {
-    const a = testApp({ cookie: { name: 'cart', secure: false } })
-    const token = sessionSetCookie(await a.app.request('/set?key=username&value="user"'), 'cart')!.value
-    const b = testApp({ cookie: { name: 'session', secure: false } })
+    const a = sessionApp({ cookie: { name: 'cart', secure: false } })
+    const token = await sessionToken(a.options, { username: 'user' })
+    const b = sessionApp({ cookie: { name: 'session', secure: false } })
     const res = await b.app.request('/get?key=username', { headers: { Cookie: `session=${token}` } })
-    expect(await res.text()).toBe('none')
+    expect(await res.json()).toEqual({})
     expect(b.invalid).toEqual(['wrong-audience'])
   })
 })
 
-describe('reissue policy', () => {
-  test('by default every request with a valid session gets a fresh token, even one that never reads it', async () => {
-    const { app, clock } = testApp({ idleTimeout: 600 })
-    const jar = new Jar()
-    await visit(app, jar, '/set?key=a&value=1')
-    const first = jar.value!
+describe('reissue policy: by default, every request', () => {
+  /** A visitor's session, and the response to a request 10 s later that never reads it. */
+  async function untouchedAfter10s() {
+    const { app, clock, jar } = await visitorWith({ a: 1 }, { idleTimeout: 600 })
+    const first = jar.get('session')!
     clock.advance(10)
-    const res = await visit(app, jar, '/noop')
+    const res = await jar.request(app, '/noop')
+    return { res, first, reissued: jar.get('session')!, clock }
+  }
+
+  test('with a valid session gets a fresh token with a new expiry, even one that never reads it', async () => {
+    const { res, first, reissued, clock } = await untouchedAfter10s()
     expect(res.headers.getSetCookie()).toHaveLength(1)
-    expect(res.headers.get('Vary')).toBe('Cookie')
-    expect(res.headers.get('Cache-Control')).toBe('private, no-store')
-    expect(jar.value).not.toBe(first)
-    expect(claimsOf(jar.value!).exp).toBe(clock.seconds + 600)
-    expect(claimsOf(jar.value!).sid).toBe(claimsOf(first).sid)
-    expect(claimsOf(jar.value!).start).toBe(claimsOf(first).start)
+    expect(reissued).not.toBe(first)
+    expect(claimsOf(reissued).exp).toBe(clock.seconds + 600)
   })
 
-  test('refreshEachRequest: false reissues only on change or past half the idle window', async () => {
-    const { app, clock } = testApp({ idleTimeout: 600, refreshEachRequest: false })
-    const jar = new Jar()
-    await visit(app, jar, '/set?key=a&value=1')
+  test('continues the same session: the fresh token keeps its id and start time', async () => {
+    const { first, reissued } = await untouchedAfter10s()
+    expect(claimsOf(reissued).sid).toBe(claimsOf(first).sid)
+    expect(claimsOf(reissued).start).toBe(claimsOf(first).start)
+  })
+
+  test('that reissues the token is marked private and varying on Cookie', async () => {
+    const { res } = await untouchedAfter10s()
+    expect(res.headers.get('Vary')).toBe('Cookie')
+    expect(res.headers.get('Cache-Control')).toBe('private, no-store')
+  })
+})
+
+describe('reissue policy: refreshEachRequest: false', () => {
+  const visitor = () => visitorWith({ a: 1 }, { idleTimeout: 600, refreshEachRequest: false })
+
+  test('a read in the first half of the idle window is answered without a new token, varying on Cookie', async () => {
+    const { app, clock, jar } = await visitor()
     clock.advance(299)
-    let res = await visit(app, jar, '/get?key=a')
-    expect(await res.text()).toBe('1')
+    const res = await jar.request(app, '/get?key=a')
+    expect(await res.json()).toEqual({ a: 1 })
     expect(res.headers.getSetCookie()).toEqual([])
     expect(res.headers.get('Vary')).toBe('Cookie')
-    res = await visit(app, jar, '/noop')
-    expect(res.headers.get('Vary')).toBeNull()
-    res = await visit(app, jar, '/set?key=a&value=2')
-    expect(res.headers.getSetCookie()).toHaveLength(1)
+  })
+
+  test('a request that never reads the session does not vary on Cookie', async () => {
+    const { app, clock, jar } = await visitor()
     clock.advance(299)
-    expect((await visit(app, jar, '/noop')).headers.getSetCookie()).toEqual([])
-    clock.advance(1)
-    res = await visit(app, jar, '/noop')
+    const res = await jar.request(app, '/noop')
+    expect(res.headers.get('Vary')).toBeNull()
+  })
+
+  /** The visitor changes the session 299 s in; the response, and what the visitor can do next. */
+  async function changedAt299() {
+    const { app, clock, jar } = await visitor()
+    clock.advance(299)
+    const res = await jar.request(app, '/set?key=a&value=2')
+    return { app, clock, jar, res }
+  }
+
+  test('a change is reissued at once', async () => {
+    const { res } = await changedAt299()
     expect(res.headers.getSetCookie()).toHaveLength(1)
-    expect(claimsOf(jar.value!).iat).toBe(clock.seconds)
+  })
+
+  test('an untouched session is not reissued before half the idle window since its token was issued', async () => {
+    const { app, clock, jar } = await changedAt299()
+    clock.advance(299)
+    expect((await jar.request(app, '/noop')).headers.getSetCookie()).toEqual([])
+  })
+
+  test('an untouched session is reissued once half the idle window since its token has passed', async () => {
+    const { app, clock, jar } = await changedAt299()
+    clock.advance(300)
+    const res = await jar.request(app, '/noop')
+    expect(res.headers.getSetCookie()).toHaveLength(1)
+    expect(claimsOf(jar.get('session')!).iat).toBe(clock.seconds)
   })
 })
 
 describe('deletion', () => {
-  test('emptying the session deletes the cookie with the same attributes', async () => {
+  /** A session in a cookie with every attribute set, then emptied: the Set-Cookie that stored it and the response that empties it. */
+  async function emptied() {
     const cookie = { name: '__Secure-sess', secure: true, path: '/shop', domain: 'example.com', sameSite: 'Strict' as const }
-    const { app } = testApp({ cookie })
-    const jar = new Jar('__Secure-sess')
-    const res1 = await visit(app, jar, '/set?key=a&value=1')
-    const issued = sessionSetCookie(res1, '__Secure-sess')!
-    const { app: app2 } = testApp({
-      cookie,
-      routes: { '/pop': (c) => c.text(String(c.var.session.pop('a'))) },
-    })
-    const res = await app2.request('/pop', { headers: jar.header() })
+    const { app } = sessionApp({ cookie, routes: { '/pop': (c) => c.text(String(c.var.session.pop('a'))) } })
+    const jar = new StrictCookieJar()
+    const issued = sessionSetCookie(await jar.request(app, '/set?key=a&value=1'), '__Secure-sess')!
+    const res = await jar.request(app, '/pop')
+    return { issued, res, deletion: sessionSetCookie(res, '__Secure-sess')! }
+  }
+
+  test('emptying the session deletes its cookie: an empty value, Max-Age=0 and an Expires in 1970', async () => {
+    const { res, deletion } = await emptied()
     expect(await res.text()).toBe('1')
-    const deletion = sessionSetCookie(res, '__Secure-sess')!
     expect(deletion.value).toBe('')
     expect(deletion.attributes['max-age']).toBe('0')
     expect(deletion.attributes.expires).toBe('Thu, 01 Jan 1970 00:00:00 GMT')
+  })
+
+  test('the deletion carries the Path, Domain, Secure, HttpOnly and SameSite the cookie was set with', async () => {
+    const { issued, deletion } = await emptied()
     const { 'max-age': _a, expires: _b, ...kept } = deletion.attributes
     expect(kept).toEqual(issued.attributes)
+  })
+
+  test('a deleting response is marked private and varying on Cookie', async () => {
+    const { res } = await emptied()
     expect(res.headers.get('Cache-Control')).toBe('private, no-store')
     expect(res.headers.get('Vary')).toBe('Cookie')
   })
 
-  test('a refused cookie is deleted so it stops coming back; an absent one is left alone', async () => {
-    const { app } = testApp()
+  test('a refused cookie is deleted so it stops coming back', async () => {
+    const { app } = sessionApp()
     const res = await app.request('/noop', { headers: { Cookie: 'session=garbage' } })
     expect(sessionSetCookie(res)!.attributes['max-age']).toBe('0')
+  })
+
+  test('a request without a session cookie gets no deletion', async () => {
+    const { app } = sessionApp()
     expect((await app.request('/noop', { headers: { Cookie: 'other=1' } })).headers.getSetCookie()).toEqual([])
   })
 
   test('clear() then storing again starts a new session with a new id', async () => {
-    const { app } = testApp({
-      routes: {
-        '/logout-and-flash': (c) => {
-          c.var.session.clear()
-          c.var.session.set('flash', 'bye')
-          return c.text('ok')
+    const { app, jar } = await visitorWith(
+      { username: 'user' },
+      {
+        routes: {
+          '/logout-and-flash': (c) => {
+            c.var.session.clear()
+            c.var.session.set('flash', 'bye')
+            return c.text('ok')
+          },
         },
       },
-    })
-    const jar = new Jar()
-    await visit(app, jar, '/set?key=username&value="user"')
-    const before = claimsOf(jar.value!)
-    await visit(app, jar, '/logout-and-flash')
-    const after = claimsOf(jar.value!)
+    )
+    const before = claimsOf(jar.get('session')!)
+    await jar.request(app, '/logout-and-flash')
+    const after = claimsOf(jar.get('session')!)
     expect(after.data).toEqual({ flash: 'bye' })
     expect(after.sid).not.toBe(before.sid)
   })
@@ -182,7 +264,7 @@ describe('deletion', () => {
 
 describe('the session over requests', () => {
   test('a value pushed into a stored array is saved', async () => {
-    const { app } = testApp({
+    const { app } = sessionApp({
       routes: {
         '/add': (c) => {
           c.var.session.setdefault('cart', [])
@@ -192,90 +274,123 @@ describe('the session over requests', () => {
       },
       refreshEachRequest: false,
     })
-    const jar = new Jar()
-    await visit(app, jar, '/add?item=a')
-    await visit(app, jar, '/add?item=b')
-    expect(await (await visit(app, jar, '/get?key=cart')).text()).toBe('["a","b"]')
+    const jar = new StrictCookieJar()
+    await jar.request(app, '/add?item=a')
+    await jar.request(app, '/add?item=b')
+    expect(await (await jar.request(app, '/get?key=cart')).json()).toEqual({ cart: ['a', 'b'] })
   })
 
-  test('keys named like claims or methods survive the cookie', async () => {
-    const { app } = testApp()
-    const jar = new Jar()
+  test('keys named like claims or methods survive the cookie, and leave the claims alone', async () => {
+    const { app } = sessionApp()
+    const jar = new StrictCookieJar()
     for (const key of ['__proto__', 'exp', 'iat', 'sid', 'data', 'constructor', 'get']) {
-      await visit(app, jar, `/set?key=${key}&value=${encodeURIComponent(JSON.stringify({ k: key }))}`)
+      await jar.request(app, `/set?key=${key}&value=${encodeURIComponent(JSON.stringify({ k: key }))}`)
     }
     for (const key of ['__proto__', 'exp', 'iat', 'sid', 'data', 'constructor', 'get']) {
-      expect(await (await visit(app, jar, `/get?key=${key}`)).text()).toBe(JSON.stringify({ k: key }))
+      expect(await (await jar.request(app, `/get?key=${key}`)).json()).toEqual({ [key]: { k: key } })
     }
-    const claims = claimsOf(jar.value!)
+    const claims = claimsOf(jar.get('session')!)
     expect(typeof claims.exp).toBe('number')
   })
 
-  test('regenerate() gives a new id and start time and keeps the data', async () => {
-    const { app, clock } = testApp({
-      routes: {
-        '/login': (c) => {
-          c.var.session.regenerate()
-          c.var.session.set('user', 'u')
-          return c.text('ok')
+  describe('regenerate()', () => {
+    /** A session holding a cart, regenerated by a login 60 s later: its claims before and after. */
+    async function regenerated() {
+      const { app, clock, jar } = await visitorWith(
+        { cart: [1] },
+        {
+          routes: {
+            '/login': (c) => {
+              c.var.session.regenerate()
+              c.var.session.set('user', 'u')
+              return c.text('ok')
+            },
+          },
         },
-      },
+      )
+      const before = claimsOf(jar.get('session')!)
+      clock.advance(60)
+      await jar.request(app, '/login')
+      return { before, after: claimsOf(jar.get('session')!), clock }
+    }
+
+    test('gives the session a new id and start time', async () => {
+      const { before, after, clock } = await regenerated()
+      expect(after.sid).not.toBe(before.sid)
+      expect(after.start).toBe(clock.seconds)
     })
-    const jar = new Jar()
-    await visit(app, jar, '/set?key=cart&value=[1]')
-    const before = claimsOf(jar.value!)
-    clock.advance(60)
-    await visit(app, jar, '/login')
-    const after = claimsOf(jar.value!)
-    expect(after.sid).not.toBe(before.sid)
-    expect(after.start).toBe(clock.seconds)
-    expect(after.data).toEqual({ cart: [1], user: 'u' })
+
+    test('keeps the data', async () => {
+      const { after } = await regenerated()
+      expect(after.data).toEqual({ cart: [1], user: 'u' })
+    })
   })
 
-  test('permanent sessions get Max-Age = the token\'s remaining lifetime, capped by the absolute timeout', async () => {
-    const { app, clock } = testApp({
-      idleTimeout: 600,
-      absoluteTimeout: 1000,
-      routes: {
-        '/remember': (c) => {
-          c.var.session.permanent = true
-          c.var.session.set('a', 1)
-          return c.text('ok')
+  describe('a permanent session', () => {
+    function app() {
+      return sessionApp({
+        idleTimeout: 600,
+        absoluteTimeout: 1000,
+        routes: {
+          '/remember': (c) => {
+            c.var.session.permanent = true
+            c.var.session.set('a', 1)
+            return c.text('ok')
+          },
         },
-      },
+      })
+    }
+
+    test('gets a cookie whose Max-Age is the token\'s lifetime, and a token that says permanent', async () => {
+      const t = app()
+      const cookie = sessionSetCookie(await new StrictCookieJar().request(t.app, '/remember'))!
+      expect(cookie.attributes['max-age']).toBe('600')
+      expect(claimsOf(cookie.value).permanent).toBe(true)
     })
-    const jar = new Jar()
-    let cookie = sessionSetCookie(await visit(app, jar, '/remember'))!
-    expect(cookie.attributes['max-age']).toBe('600')
-    expect(claimsOf(cookie.value).permanent).toBe(true)
-    clock.advance(500)
-    cookie = sessionSetCookie(await visit(app, jar, '/noop'))!
-    expect(cookie.attributes['max-age']).toBe('500')
-    expect(claimsOf(cookie.value).exp).toBe(clock.seconds + 500)
+
+    test('near the absolute timeout, gets a Max-Age and an exp capped by what is left of it', async () => {
+      const t = app()
+      const jar = new StrictCookieJar()
+      await jar.request(t.app, '/remember')
+      t.clock.advance(500)
+      const cookie = sessionSetCookie(await jar.request(t.app, '/noop'))!
+      expect(cookie.attributes['max-age']).toBe('500')
+      expect(claimsOf(cookie.value).exp).toBe(t.clock.seconds + 500)
+    })
   })
 })
 
 describe('errors in the handler', () => {
-  test('a handler that throws after changing the session: changes discarded, no cookie sent', async () => {
-    const { app } = testApp({
-      routes: {
-        '/boom': (c) => {
-          c.var.session.set('username', 'mallory')
-          throw new Error('boom')
+  /** A visitor logged in as "user" whose next request changes the session, then throws. */
+  async function thrownAfterChange() {
+    const { app, jar } = await visitorWith(
+      { username: 'user' },
+      {
+        routes: {
+          '/boom': (c) => {
+            c.var.session.set('username', 'mallory')
+            throw new Error('boom')
+          },
         },
       },
-    })
-    const jar = new Jar()
-    await visit(app, jar, '/set?key=username&value="user"')
-    const res = await visit(app, jar, '/boom')
+    )
+    return { app, jar, res: await jar.request(app, '/boom') }
+  }
+
+  test('a handler that throws after changing the session: a 500 that sends no cookie, still varying on Cookie', async () => {
+    const { res } = await thrownAfterChange()
     expect(res.status).toBe(500)
     expect(res.headers.getSetCookie()).toEqual([])
     expect(res.headers.get('Vary')).toBe('Cookie')
-    expect(await (await visit(app, jar, '/get?key=username')).text()).toBe('"user"')
+  })
+
+  test('a handler that throws after changing the session: the changes are discarded', async () => {
+    const { app, jar } = await thrownAfterChange()
+    expect(await (await jar.request(app, '/get?key=username')).json()).toEqual({ username: 'user' })
   })
 
   test('a handler that answers with an error status: changes are saved', async () => {
-    const { app } = testApp({
+    const { app } = sessionApp({
       routes: {
         '/fail': (c) => {
           c.var.session.set('attempts', 1)
@@ -283,51 +398,49 @@ describe('errors in the handler', () => {
         },
       },
     })
-    const jar = new Jar()
-    const res = await visit(app, jar, '/fail')
+    const jar = new StrictCookieJar()
+    const res = await jar.request(app, '/fail')
     expect(res.status).toBe(401)
-    expect(await (await visit(app, jar, '/get?key=attempts')).text()).toBe('1')
+    expect(await (await jar.request(app, '/get?key=attempts')).json()).toEqual({ attempts: 1 })
   })
 })
 
 describe('response headers', () => {
-  test('Vary is merged with the handler\'s own and Cache-Control is made private', async () => {
-    const { app } = testApp({
+  /** The response of a handler that stores a value and sets these headers itself. */
+  function withHeaders(headers: Record<string, string>, touch: 'write' | 'read' = 'write') {
+    const { app } = sessionApp({
       routes: {
-        '/cached': (c) => {
-          c.var.session.set('a', 1)
-          c.header('Vary', 'Accept-Encoding')
-          c.header('Cache-Control', 'public, max-age=3600')
+        '/headers': (c) => {
+          if (touch === 'write') c.var.session.set('a', 1)
+          else c.var.session.get('a')
+          for (const [name, value] of Object.entries(headers)) c.header(name, value)
           return c.text('ok')
         },
       },
     })
-    const res = await app.request('/cached')
+    return app.request('/headers')
+  }
+
+  test('Vary is merged with the handler\'s own', async () => {
+    const res = await withHeaders({ Vary: 'Accept-Encoding', 'Cache-Control': 'public, max-age=3600' })
     expect(res.headers.get('Vary')).toBe('Accept-Encoding, Cookie')
+  })
+
+  test('a public Cache-Control from the handler is made private', async () => {
+    const res = await withHeaders({ Vary: 'Accept-Encoding', 'Cache-Control': 'public, max-age=3600' })
     expect(res.headers.get('Cache-Control')).toBe('private, no-store')
   })
 
-  test('Vary: * or an existing Cookie entry is not repeated', async () => {
-    const { app } = testApp({
-      routes: {
-        '/star': (c) => {
-          c.var.session.set('a', 1)
-          c.header('Vary', '*')
-          return c.text('ok')
-        },
-        '/cookie': (c) => {
-          c.var.session.get('a')
-          c.header('Vary', 'cookie')
-          return c.text('ok')
-        },
-      },
-    })
-    expect((await app.request('/star')).headers.get('Vary')).toBe('*')
-    expect((await app.request('/cookie')).headers.get('Vary')).toBe('cookie')
+  test('Vary: * is left as it is', async () => {
+    expect((await withHeaders({ Vary: '*' })).headers.get('Vary')).toBe('*')
+  })
+
+  test('a Vary that already names Cookie, in any case, is not repeated', async () => {
+    expect((await withHeaders({ Vary: 'cookie' }, 'read')).headers.get('Vary')).toBe('cookie')
   })
 
   test('a response with immutable headers still gets the cookie', async () => {
-    const { app } = testApp({
+    const { app } = sessionApp({
       routes: {
         '/redirect': (c) => {
           c.var.session.set('a', 1)
@@ -341,8 +454,8 @@ describe('response headers', () => {
     expect(sessionSetCookie(res)).toBeDefined()
   })
 
-  test('a streamed response carries the session headers and its whole body', async () => {
-    const { app } = testApp({
+  test('a streamed response carries the session cookie and its whole body', async () => {
+    const { app } = sessionApp({
       routes: {
         '/stream': (c) => {
           c.var.session.set('a', 1)
@@ -359,7 +472,7 @@ describe('response headers', () => {
   })
 
   test('other cookies the handler sets are kept beside the single session cookie', async () => {
-    const { app } = testApp({
+    const { app } = sessionApp({
       routes: {
         '/both': (c) => {
           c.var.session.set('a', 1)

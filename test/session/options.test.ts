@@ -1,7 +1,9 @@
 import { describe, expect, test } from 'bun:test'
 import { session, SessionConfigError, type SessionOptions } from 'hono-jwt-session'
 import { jwtVerify } from 'jose'
-import { SECRET, sessionSetCookie, testApp } from '../helpers.ts'
+import { SECRET } from '../support/secrets.ts'
+import { sessionApp } from '../support/session-app.ts'
+import { sessionSetCookie } from '../support/set-cookie.ts'
 
 function configError(options: Partial<SessionOptions>): SessionConfigError {
   try {
@@ -64,7 +66,7 @@ describe('configuration mistakes throw when the middleware is built, naming the 
 
   test('the secret bytes are copied: changing the caller\'s array later changes nothing', async () => {
     const bytes = new Uint8Array(32).fill(1)
-    const t = testApp({ secret: bytes })
+    const t = sessionApp({ secret: bytes })
     bytes.fill(2)
     const token = sessionSetCookie(await t.app.request('/set?key=a&value=1'))!.value
     const { payload } = await jwtVerify(token, new Uint8Array(32).fill(1), { currentDate: new Date(t.clock.ms) })

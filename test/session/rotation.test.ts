@@ -1,55 +1,63 @@
 import { describe, expect, test } from 'bun:test'
-import { headerOf, Jar, OLD_SECRET, SECRET, testApp, visit } from '../helpers.ts'
+import { sessionCookie } from 'hono-jwt-session/testing'
+import { headerOf } from '../support/forge.ts'
+import { OLD_SECRET, SECRET } from '../support/secrets.ts'
+import { sessionApp } from '../support/session-app.ts'
+import { StrictCookieJar } from '../support/set-cookie.ts'
 
 describe('key rotation', () => {
-  test('old key verifies, new key signs, and a token signed by a fallback is reissued with the current key', async () => {
-    const before = testApp({ secret: OLD_SECRET })
-    const jar = new Jar()
-    await visit(before.app, jar, '/set?key=user&value="u"')
-    const oldKid = headerOf(jar.value!).kid
+  /** A session signed with OLD_SECRET, read by an app that has rotated to SECRET and keeps OLD_SECRET as a fallback. */
+  async function readThroughFallback() {
+    const jar = new StrictCookieJar().set(await sessionCookie(sessionApp({ secret: OLD_SECRET }).options, { user: 'u' }))
+    const oldKid = headerOf(jar.get('session')!).kid
+    // refreshEachRequest: false, so a reissue is due to the fallback key alone.
+    const after = sessionApp({ secret: SECRET, fallbackSecrets: [OLD_SECRET], refreshEachRequest: false })
+    const res = await jar.request(after.app, '/get?key=user')
+    return { jar, oldKid, res }
+  }
 
-    // refreshEachRequest: false, so the reissue below is due to the fallback key alone.
-    const after = testApp({ secret: SECRET, fallbackSecrets: [OLD_SECRET], refreshEachRequest: false })
-    const res = await visit(after.app, jar, '/get?key=user')
-    expect(await res.text()).toBe('"u"')
+  test('a token signed with a fallback secret is accepted', async () => {
+    const { res } = await readThroughFallback()
+    expect(await res.json()).toEqual({ user: 'u' })
+  })
+
+  test('a token signed with a fallback secret is reissued with the current key, even when nothing else calls for it', async () => {
+    const { jar, oldKid, res } = await readThroughFallback()
     expect(res.headers.getSetCookie()).toHaveLength(1)
-    const newKid = headerOf(jar.value!).kid
-    expect(newKid).not.toBe(oldKid)
+    expect(headerOf(jar.get('session')!).kid).not.toBe(oldKid)
+  })
 
-    // Once reissued, the token verifies without the fallback.
-    const rotated = testApp({ secret: SECRET })
-    expect(await (await visit(rotated.app, jar, '/get?key=user')).text()).toBe('"u"')
+  test('once reissued, the token verifies without the fallback', async () => {
+    const { jar } = await readThroughFallback()
+    const rotated = sessionApp({ secret: SECRET })
+    expect(await (await jar.request(rotated.app, '/get?key=user')).json()).toEqual({ user: 'u' })
   })
 
   test('a key removed from the configuration is refused as unknown', async () => {
-    const before = testApp({ secret: OLD_SECRET })
-    const jar = new Jar()
-    await visit(before.app, jar, '/set?key=user&value="u"')
-    const after = testApp({ secret: SECRET })
-    expect(await (await visit(after.app, jar, '/get?key=user')).text()).toBe('none')
+    const before = sessionApp({ secret: OLD_SECRET })
+    const jar = new StrictCookieJar().set(await sessionCookie(before.options, { user: 'u' }))
+    const after = sessionApp({ secret: SECRET })
+    expect(await (await jar.request(after.app, '/get?key=user')).json()).toEqual({})
     expect(after.invalid).toEqual(['unknown-key'])
   })
 
   test('the current key signs even when the token came in signed by a fallback', async () => {
-    const current = testApp({ secret: SECRET })
-    const jar = new Jar()
-    await visit(current.app, jar, '/set?key=a&value=1')
-    const currentKid = headerOf(jar.value!).kid
-    const old = testApp({ secret: OLD_SECRET })
-    const oldJar = new Jar()
-    await visit(old.app, oldJar, '/set?key=a&value=1')
-    const both = testApp({ secret: SECRET, fallbackSecrets: [OLD_SECRET] })
-    await visit(both.app, oldJar, '/set?key=b&value=2')
-    expect(headerOf(oldJar.value!).kid).toBe(currentKid)
+    const current = sessionApp({ secret: SECRET })
+    const jar = new StrictCookieJar().set(await sessionCookie(current.options, { a: 1 }))
+    const currentKid = headerOf(jar.get('session')!).kid
+    const old = sessionApp({ secret: OLD_SECRET })
+    const oldJar = new StrictCookieJar().set(await sessionCookie(old.options, { a: 1 }))
+    const both = sessionApp({ secret: SECRET, fallbackSecrets: [OLD_SECRET] })
+    await oldJar.request(both.app, '/set?key=b&value=2')
+    expect(headerOf(oldJar.get('session')!).kid).toBe(currentKid)
   })
 
   test('many fallbacks: each still verifies', async () => {
     const secrets = Array.from({ length: 4 }, (_, i) => `rotation-secret-number-${i}-padded-to-32-bytes`)
-    const all = testApp({ secret: SECRET, fallbackSecrets: secrets })
+    const all = sessionApp({ secret: SECRET, fallbackSecrets: secrets })
     for (const secret of secrets) {
-      const jar = new Jar()
-      await visit(testApp({ secret }).app, jar, '/set?key=a&value=1')
-      expect(await (await visit(all.app, jar, '/get?key=a')).text()).toBe('1')
+      const jar = new StrictCookieJar().set(await sessionCookie(sessionApp({ secret }).options, { a: 1 }))
+      expect(await (await jar.request(all.app, '/get?key=a')).json()).toEqual({ a: 1 })
     }
     expect(all.invalid).toEqual([])
   })

@@ -7,51 +7,83 @@ function fresh(data?: SessionData) {
 }
 
 describe('dictionary API (Flask session)', () => {
-  test('get returns the value, undefined, or the default', () => {
-    const s = fresh({ a: 1, n: null })
-    expect(s.get('a')).toBe(1)
-    expect(s.get('missing')).toBeUndefined()
-    expect(s.get('missing', 'dflt')).toBe('dflt')
-    expect(s.get('n', 'dflt')).toBeNull()
+  test('get returns a stored value', () => {
+    expect(fresh({ a: 1 }).get('a')).toBe(1)
   })
 
-  test('set stores, has answers like `in`, delete removes', () => {
+  test('get returns undefined for an absent key, or the default when one is given', () => {
+    const s = fresh({ a: 1 })
+    expect(s.get('missing')).toBeUndefined()
+    expect(s.get('missing', 'dflt')).toBe('dflt')
+  })
+
+  test('get returns a stored null, not the default', () => {
+    expect(fresh({ n: null }).get('n', 'dflt')).toBeNull()
+  })
+
+  test('set stores a value that get returns', () => {
+    const s = fresh()
+    s.set('k', 'v')
+    expect(s.get('k')).toBe('v')
+  })
+
+  test('has answers like `in`: false before set, true after, false after delete', () => {
     const s = fresh()
     expect(s.has('k')).toBe(false)
     s.set('k', 'v')
     expect(s.has('k')).toBe(true)
-    expect(s.get('k')).toBe('v')
+    s.delete('k')
+    expect(s.has('k')).toBe(false)
+  })
+
+  test('delete removes a key and answers whether it was there', () => {
+    const s = fresh({ k: 'v' })
     expect(s.delete('k')).toBe(true)
     expect(s.delete('k')).toBe(false)
     expect(s.has('k')).toBe(false)
   })
 
-  test('pop returns and removes, or returns the default', () => {
+  test('pop returns a present value and removes it', () => {
     const s = fresh({ a: [1] })
     expect(s.pop('a')).toEqual([1])
     expect(s.has('a')).toBe(false)
+  })
+
+  test('pop of an absent key returns undefined, or the default when one is given', () => {
+    const s = fresh()
     expect(s.pop('a')).toBeUndefined()
     expect(s.pop('a', 7)).toBe(7)
   })
 
-  test('setdefault stores the default only when the key is absent', () => {
+  test('setdefault returns a present value and leaves it', () => {
+    expect(fresh({ a: 1 }).setdefault('a', 2)).toBe(1)
+  })
+
+  test('setdefault stores and returns the default for an absent key', () => {
     const s = fresh({ a: 1 })
-    expect(s.setdefault('a', 2)).toBe(1)
     expect(s.setdefault('b', 3)).toBe(3)
     expect(s.get('b')).toBe(3)
+  })
+
+  test('setdefault returns the stored object itself: changing it changes the session', () => {
+    const s = fresh()
     const cart = s.setdefault('cart', [])
     ;(cart as number[]).push(5)
     expect(s.get('cart')).toEqual([5])
   })
 
-  test('keys, values, entries, size and iteration', () => {
-    const s = fresh({ a: 1, b: 'x' })
-    expect([...s.keys()]).toEqual(['a', 'b'])
-    expect([...s.values()]).toEqual([1, 'x'])
-    expect([...s.entries()]).toEqual([['a', 1], ['b', 'x']])
-    expect([...s]).toEqual([['a', 1], ['b', 'x']])
-    expect(s.size).toBe(2)
-  })
+  const views: [string, (s: Session<SessionData>) => unknown, unknown][] = [
+    ['keys()', (s) => [...s.keys()], ['a', 'b']],
+    ['values()', (s) => [...s.values()], [1, 'x']],
+    ['entries()', (s) => [...s.entries()], [['a', 1], ['b', 'x']]],
+    ['iteration', (s) => [...s], [['a', 1], ['b', 'x']]],
+    ['size', (s) => s.size, 2],
+  ]
+  for (const [name, view, expected] of views) {
+    test(`${name} sees the stored keys in order`, () => {
+      expect(view(fresh({ a: 1, b: 'x' }))).toEqual(expected)
+    })
+  }
 
   test('any key name is plain data: __proto__, constructor, exp, get, save', () => {
     const s = fresh()
@@ -68,25 +100,40 @@ describe('dictionary API (Flask session)', () => {
     expect(({} as Record<string, unknown>).key).toBeUndefined()
   })
 
-  test('clear empties everything, permanent included, and renews the identity', () => {
+  test('clear empties the data and makes the session non-permanent', () => {
     const s = fresh({ a: 1 })
     s.permanent = true
-    const id = s.id
     s.clear()
     expect(s.size).toBe(0)
     expect(s.permanent).toBe(false)
+  })
+
+  test('clear renews the id and the start time', () => {
+    const s = fresh({ a: 1 })
+    const id = s.id
+    s.clear()
     expect(s.id).not.toBe(id)
     expect(sessionState(s).start).toBe(2000)
   })
 
-  test('regenerate keeps the data, renews id and start time', () => {
+  test('regenerate renews the id and the start time', () => {
     const s = fresh({ cart: [1, 2] })
     const id = s.id
     s.regenerate()
     expect(s.id).not.toBe(id)
     expect(s.id).toMatch(/^[A-Za-z0-9_-]{22}$/)
-    expect(s.get('cart')).toEqual([1, 2])
     expect(sessionState(s).start).toBe(2000)
+  })
+
+  test('regenerate keeps the data', () => {
+    const s = fresh({ cart: [1, 2] })
+    s.regenerate()
+    expect(s.get('cart')).toEqual([1, 2])
+  })
+
+  test('regenerate marks the session modified, so the new id is saved', () => {
+    const s = fresh({ cart: [1, 2] })
+    s.regenerate()
     expect(s.modified).toBe(true)
   })
 
@@ -165,30 +212,38 @@ describe('change detection', () => {
     expect(s.modified).toBe(true)
   })
 
-  test('setting the same primitive again is not a change; setting an object always is', () => {
+  test('setting the same primitive again is not a change', () => {
     const s = fresh({ a: 1, o: { x: 1 } })
     s.set('a', 1)
     expect(s.modified).toBe(false)
+  })
+
+  test('setting an object is always a change, even an equal one', () => {
+    const s = fresh({ a: 1, o: { x: 1 } })
     s.set('o', { x: 1 })
     expect(s.modified).toBe(true)
   })
 
-  test('permanent, delete of a present key, pop and regenerate are changes; absent keys are not', () => {
+  test('deleting or popping an absent key is not a change', () => {
     const absent = fresh({ a: 1 })
     absent.delete('zzz')
     absent.pop('zzz')
     expect(absent.modified).toBe(false)
-    for (const change of [
-      (s: Session<SessionData>) => (s.permanent = true),
-      (s: Session<SessionData>) => s.delete('a'),
-      (s: Session<SessionData>) => s.pop('a'),
-      (s: Session<SessionData>) => s.regenerate(),
-    ]) {
+  })
+
+  const changes: [string, (s: Session<SessionData>) => unknown][] = [
+    ['setting permanent', (s) => (s.permanent = true)],
+    ['deleting a present key', (s) => s.delete('a')],
+    ['popping a present key', (s) => s.pop('a')],
+    ['regenerate()', (s) => s.regenerate()],
+  ]
+  for (const [name, change] of changes) {
+    test(`${name} is a change`, () => {
       const s = fresh({ a: 1 })
       change(s)
       expect(s.modified).toBe(true)
-    }
-  })
+    })
+  }
 
   test('a value changed in place into something that is not JSON is refused when saved', () => {
     const s = fresh({ cart: [] })

@@ -1,11 +1,13 @@
 import { describe, expect, test } from 'bun:test'
+import { sessionCookie } from 'hono-jwt-session/testing'
 import { SessionTooLargeError } from 'hono-jwt-session'
-import { Jar, sessionSetCookie, testApp, visit } from '../helpers.ts'
+import { sessionApp } from '../support/session-app.ts'
+import { sessionSetCookie, StrictCookieJar } from '../support/set-cookie.ts'
 
 /** Stores a string of `length` characters and reports what happened to the cookie. */
-async function store(name: string, length: number, jar = new Jar(name)) {
-  const t = testApp({ cookie: { name, secure: false } })
-  const res = await visit(t.app, jar, `/set?key=pad&value="${'a'.repeat(length)}"`)
+async function store(name: string, length: number) {
+  const t = sessionApp({ cookie: { name, secure: false } })
+  const res = await t.app.request(`/set?key=pad&value="${'a'.repeat(length)}"`)
   const cookie = sessionSetCookie(res, name)
   return { res, cookie, errors: t.errors, sent: cookie ? name.length + cookie.value.length : undefined }
 }
@@ -32,23 +34,38 @@ describe('the 4096-byte limit on cookie name + value', () => {
   })
 
   test('the size counts bytes: multi-byte characters are measured after encoding', async () => {
-    const t = testApp()
+    const t = sessionApp()
     const res = await t.app.request(`/set?key=pad&value="${'é'.repeat(1500)}"`)
     // 1500 × 2 UTF-8 bytes → about 4000 base64url characters for them alone, plus the claims.
     expect(res.status).toBe(413)
     expect(t.errors[0]).toBeInstanceOf(SessionTooLargeError)
   })
 
-  test('a refused save leaves the previous cookie valid and the session as it was', async () => {
-    const t = testApp()
-    const jar = new Jar()
-    await visit(t.app, jar, '/set?key=cart&value=["a"]')
-    const before = jar.value
-    const res = await visit(t.app, jar, `/set?key=pad&value="${'x'.repeat(5000)}"`)
-    expect(res.status).toBe(413)
-    expect(await res.text()).toContain('too large')
-    expect(jar.value).toBe(before!)
-    expect(await (await visit(t.app, jar, '/get?key=cart')).text()).toBe('["a"]')
-    expect(await (await visit(t.app, jar, '/get?key=pad')).text()).toBe('none')
+  describe('a save refused as too large', () => {
+    /** A visitor with a cart who then stores 5000 characters: the response and what the visitor holds after. */
+    async function refused() {
+      const t = sessionApp()
+      const jar = new StrictCookieJar().set(await sessionCookie(t.options, { cart: ['a'] }))
+      const before = jar.get('session')!
+      const res = await jar.request(t.app, `/set?key=pad&value="${'x'.repeat(5000)}"`)
+      return { t, jar, before, res }
+    }
+
+    test('is answered 413, saying the session is too large', async () => {
+      const { res } = await refused()
+      expect(res.status).toBe(413)
+      expect(await res.text()).toContain('too large')
+    })
+
+    test('leaves the browser its previous cookie', async () => {
+      const { jar, before } = await refused()
+      expect(jar.get('session')).toBe(before)
+    })
+
+    test('leaves the session as it was: the cart kept, the oversized value not stored', async () => {
+      const { t, jar } = await refused()
+      expect(await (await jar.request(t.app, '/get?key=cart')).json()).toEqual({ cart: ['a'] })
+      expect(await (await jar.request(t.app, '/get?key=pad')).json()).toEqual({})
+    })
   })
 })

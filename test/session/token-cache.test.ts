@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, spyOn, test } from 'bun:test'
 import { GenerationalCache } from '../../src/session/token/generational-cache.ts'
-import { claimsOf, Jar, OTHER_SECRET, testApp, visit } from '../helpers.ts'
+import { claimsOf } from '../support/forge.ts'
+import { OTHER_SECRET } from '../support/secrets.ts'
+import { sessionApp } from '../support/session-app.ts'
+import { StrictCookieJar } from '../support/set-cookie.ts'
 
 /** Counts HMAC operations (jose signs and verifies HS256 through crypto.subtle). */
 function hmacCounter() {
@@ -22,80 +25,98 @@ afterEach(() => counter?.restore())
 
 describe('the token cache', () => {
   test('a session seen again within the same second costs no HMAC at all', async () => {
-    const t = testApp()
-    const jar = new Jar()
-    await visit(t.app, jar, '/set?key=user&value="u"')
+    const t = sessionApp()
+    const jar = new StrictCookieJar()
+    await jar.request(t.app, '/set?key=user&value="u"')
     counter = hmacCounter()
-    for (let i = 0; i < 5; i++) expect(await (await visit(t.app, jar, '/get?key=user')).text()).toBe('"u"')
+    for (let i = 0; i < 5; i++) expect(await (await jar.request(t.app, '/get?key=user')).json()).toEqual({ user: 'u' })
     expect(counter.count).toBe(0)
   })
 
   test('without the cache every request verifies and signs', async () => {
-    const t = testApp({ tokenCacheSize: 0 })
-    const jar = new Jar()
-    await visit(t.app, jar, '/set?key=user&value="u"')
+    const t = sessionApp({ tokenCacheSize: 0 })
+    const jar = new StrictCookieJar()
+    await jar.request(t.app, '/set?key=user&value="u"')
     counter = hmacCounter()
-    for (let i = 0; i < 5; i++) await visit(t.app, jar, '/get?key=user')
+    for (let i = 0; i < 5; i++) await jar.request(t.app, '/get?key=user')
     expect(counter.count).toBe(10)
   })
 
-  test('the same session reissued within a second gets the same token; a second later, a new one', async () => {
-    const t = testApp()
-    const jar = new Jar()
-    await visit(t.app, jar, '/set?key=user&value="u"')
-    const first = jar.value
-    await visit(t.app, jar, '/noop')
-    expect(jar.value).toBe(first!)
+  /** A session the app stored, and the token it first issued for it. */
+  async function stored() {
+    const t = sessionApp()
+    const jar = new StrictCookieJar()
+    await jar.request(t.app, '/set?key=user&value="u"')
+    return { t, jar, first: jar.get('session')! }
+  }
+
+  test('the same session reissued within the same second gets the very same token', async () => {
+    const { t, jar, first } = await stored()
+    await jar.request(t.app, '/noop')
+    expect(jar.get('session')).toBe(first)
+  })
+
+  test('the same session reissued a second later gets a new token, issued then', async () => {
+    const { t, jar, first } = await stored()
     t.clock.advance(1)
-    await visit(t.app, jar, '/noop')
-    expect(jar.value).not.toBe(first!)
-    expect(claimsOf(jar.value!).iat).toBe(t.clock.seconds)
+    await jar.request(t.app, '/noop')
+    expect(jar.get('session')).not.toBe(first)
+    expect(claimsOf(jar.get('session')!).iat).toBe(t.clock.seconds)
   })
 
   test('times are checked again on every hit: idle timeout', async () => {
-    const t = testApp({ idleTimeout: 600, clockTolerance: 0 })
-    const jar = new Jar()
-    await visit(t.app, jar, '/set?key=user&value="u"')
-    const token = jar.value
+    const t = sessionApp({ idleTimeout: 600, clockTolerance: 0 })
+    const jar = new StrictCookieJar()
+    await jar.request(t.app, '/set?key=user&value="u"')
+    const token = jar.get('session')
     t.clock.advance(599)
-    expect(await (await visit(t.app, jar, '/get?key=user')).text()).toBe('"u"')
-    jar.value = token
+    expect(await (await jar.request(t.app, '/get?key=user')).json()).toEqual({ user: 'u' })
+    jar.set('session', token!)
     t.clock.advance(2)
-    expect(await (await visit(t.app, jar, '/get?key=user')).text()).toBe('none')
+    expect(await (await jar.request(t.app, '/get?key=user')).json()).toEqual({})
     expect(t.invalid).toEqual(['expired'])
   })
 
-  test('times are checked again on every hit: absolute timeout and a clock set back', async () => {
-    const t = testApp({ idleTimeout: 600, absoluteTimeout: 1000, clockTolerance: 0 })
-    const jar = new Jar()
-    await visit(t.app, jar, '/set?key=user&value="u"')
+  /** A session with a 1000 s absolute timeout, used every 300 s: its last token, issued at 900 s, is cached. */
+  async function usedUntil900s() {
+    const t = sessionApp({ idleTimeout: 600, absoluteTimeout: 1000, clockTolerance: 0 })
+    const jar = new StrictCookieJar()
+    await jar.request(t.app, '/set?key=user&value="u"')
     for (let i = 0; i < 3; i++) {
       t.clock.advance(300)
-      await visit(t.app, jar, '/noop')
+      await jar.request(t.app, '/noop')
     }
-    const late = jar.value
+    return { t, jar }
+  }
+
+  test('times are checked again on every hit: absolute timeout', async () => {
+    const { t, jar } = await usedUntil900s()
     t.clock.advance(100)
-    expect(await (await visit(t.app, jar, '/get?key=user')).text()).toBe('none')
-    jar.value = late
-    t.clock.advance(-200)
-    expect(await (await visit(t.app, jar, '/get?key=user')).text()).toBe('none')
-    expect(t.invalid).toEqual(['expired', 'not-yet-valid'])
+    expect(await (await jar.request(t.app, '/get?key=user')).json()).toEqual({})
+    expect(t.invalid).toEqual(['expired'])
+  })
+
+  test('times are checked again on every hit: a clock set back before the token was issued', async () => {
+    const { t, jar } = await usedUntil900s()
+    t.clock.advance(-100)
+    expect(await (await jar.request(t.app, '/get?key=user')).json()).toEqual({})
+    expect(t.invalid).toEqual(['not-yet-valid'])
   })
 
   test('a token one byte away from a cached one is verified in full and refused', async () => {
-    const t = testApp()
-    const jar = new Jar()
-    await visit(t.app, jar, '/set?key=user&value="u"')
-    const token = jar.value!
+    const t = sessionApp()
+    const jar = new StrictCookieJar()
+    await jar.request(t.app, '/set?key=user&value="u"')
+    const token = jar.get('session')!
     const last = token.at(-2) === 'A' ? 'B' : 'A'
     const forged = token.slice(0, -2) + last + token.at(-1)
     const res = await t.app.request('/get?key=user', { headers: { Cookie: `session=${forged}` } })
-    expect(await res.text()).toBe('none')
+    expect(await res.json()).toEqual({})
     expect(t.invalid).toEqual(['bad-signature'])
   })
 
   test('each request gets its own copy of the cached data: an in-place change that was not saved does not leak', async () => {
-    const t = testApp({
+    const t = sessionApp({
       routes: {
         '/push-then-fail': (c) => {
           ;(c.var.session.get('cart') as string[]).push('stolen')
@@ -103,44 +124,63 @@ describe('the token cache', () => {
         },
       },
     })
-    const jar = new Jar()
-    await visit(t.app, jar, '/set?key=cart&value=["a"]')
-    expect((await visit(t.app, jar, '/push-then-fail')).status).toBe(500)
-    expect(await (await visit(t.app, jar, '/get?key=cart')).text()).toBe('["a"]')
+    const jar = new StrictCookieJar()
+    await jar.request(t.app, '/set?key=cart&value=["a"]')
+    expect((await jar.request(t.app, '/push-then-fail')).status).toBe(500)
+    expect(await (await jar.request(t.app, '/get?key=cart')).json()).toEqual({ cart: ['a'] })
   })
 
   test('a cache belongs to one middleware: another secret never accepts its tokens', async () => {
-    const a = testApp()
-    const b = testApp({ secret: OTHER_SECRET })
-    const jar = new Jar()
-    await visit(a.app, jar, '/set?key=user&value="u"')
-    expect(await (await visit(b.app, jar, '/get?key=user')).text()).toBe('none')
+    const a = sessionApp()
+    const b = sessionApp({ secret: OTHER_SECRET })
+    const jar = new StrictCookieJar()
+    await jar.request(a.app, '/set?key=user&value="u"')
+    expect(await (await jar.request(b.app, '/get?key=user')).json()).toEqual({})
     expect(b.invalid).toEqual(['unknown-key'])
   })
 
   test('the size is bounded by tokenCacheSize', async () => {
-    const t = testApp({ tokenCacheSize: 3, routes: { '/fresh': (c) => (c.var.session.set('n', Math.random()), c.text('ok')) } })
-    const jars = Array.from({ length: 5 }, () => new Jar())
-    for (const jar of jars) await visit(t.app, jar, '/fresh')
+    const t = sessionApp({ tokenCacheSize: 3, routes: { '/fresh': (c) => (c.var.session.set('n', Math.random()), c.text('ok')) } })
+    const jars = Array.from({ length: 5 }, () => new StrictCookieJar())
+    for (const jar of jars) await jar.request(t.app, '/fresh')
     counter = hmacCounter()
     // The oldest sessions were evicted: they are verified in full again (and still accepted).
-    expect(await (await visit(t.app, jars[0]!, '/get?key=n')).text()).not.toBe('none')
+    expect(await (await jars[0]!.request(t.app, '/get?key=n')).json()).toEqual({ n: expect.any(Number) })
     expect(counter.count).toBeGreaterThan(0)
   })
 })
 
 describe('GenerationalCache', () => {
-  test('keeps what was used recently, drops what was not, never holds more than its capacity', () => {
+  /** A cache of 4 once a and b were stored, a was used again, and c was stored: c starts a new generation. */
+  function afterAGeneration() {
     const lru = new GenerationalCache<number>(4)
     lru.set('a', 1)
     lru.set('b', 2)
-    expect(lru.get('a')).toBe(1) // used again: kept into the next generation
+    const used = lru.get('a')
     lru.set('c', 3)
-    expect(lru.get('b')).toBeUndefined() // not used since: dropped
+    return { lru, used }
+  }
+
+  test('keeps an entry used again into the next generation', () => {
+    const { lru, used } = afterAGeneration()
+    expect(used).toBe(1)
     expect(lru.get('a')).toBe(1)
     expect(lru.get('c')).toBe(3)
+  })
+
+  test('drops an entry not used since the last generation', () => {
+    const { lru } = afterAGeneration()
+    expect(lru.get('b')).toBeUndefined()
+  })
+
+  test('storing a key again replaces its value', () => {
+    const { lru } = afterAGeneration()
     lru.set('c', 4)
     expect(lru.get('c')).toBe(4)
+  })
+
+  test('never holds more than its capacity', () => {
+    const { lru } = afterAGeneration()
     for (let i = 0; i < 1000; i++) {
       lru.set(`k${i}`, i)
       expect(lru.size).toBeLessThanOrEqual(4)

@@ -1,3 +1,5 @@
+// Chromium for the e2e tests: chromiumAvailable() decides skip or fail (CI must run them), freshBrowser()
+// gives a profile of its own to dispose() after the test, submitLogin() fills the shop's login form.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

@@ -1,3 +1,5 @@
+// The four runtimes, each started by its package.json script as the README documents it; add a runtime
+// here and every test in test/runtimes/ runs on it.
 import { startServer, type RunningServer } from './server.ts'
 
 export type RuntimeName = 'bun' | 'node' | 'deno' | 'workers'

@@ -1,3 +1,6 @@
+// The seed for every generated case (fast-check, the soak): take it from runSeed() rather than a literal,
+// so a failure names its seed and FC_SEED / SOAK_SEED replay it.
+
 /**
  * The seed for generated cases: FC_SEED when given (to replay a failure), else one derived from the
  * commit under test. Each commit explores new cases, and CI, on a clean clone of the same commit, runs

@@ -1,3 +1,5 @@
+// Real server processes for tests over HTTP: startServer() runs a command on a free loopback port and
+// returns a RunningServer, which a StrictCookieJar drives like an app (jar.request(server, path)). Always stop() it.
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 
@@ -13,6 +15,8 @@ export interface RunningServer {
   stop(): Promise<void>
   /** Everything the process printed so far. */
   output(): string
+  /** Fetches `path` from the server without following redirects, so a `CookieJar` can drive it like an app. */
+  request(path: string, init?: RequestInit): Promise<Response>
 }
 
 /**
@@ -51,7 +55,11 @@ export async function startServer(command: string[], env: Record<string, string>
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const port = /(?:Listening|Ready) on \S*?:(\d+)/.exec(text)?.[1]
-    if (port !== undefined) return { url: `http://127.0.0.1:${port}`, pid: proc.pid!, stop, output: () => text }
+    if (port !== undefined) {
+      const url = `http://127.0.0.1:${port}`
+      const request = (path: string, init?: RequestInit) => fetch(url + path, { ...init, redirect: 'manual' })
+      return { url, pid: proc.pid!, stop, output: () => text, request }
+    }
     if (exitCode !== undefined || Date.now() > deadline) {
       await stop()
       throw new Error(`${command.join(' ')} did not start (exit ${exitCode ?? 'none: timed out'}):\n${text}`)

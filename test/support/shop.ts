@@ -1,0 +1,44 @@
+// The real demo app (createApp) with the demo user (user / password) and a TestClock, for tests of the
+// shop's routes. Drive it with a StrictCookieJar; form() and json() build request bodies. login() posts the
+// form (for tests of logging in); loggedIn(options) is the session a login leaves (for tests of what follows).
+import type { SessionOptions } from 'hono-jwt-session'
+import { sessionCookie, TestClock, type CookieJar } from 'hono-jwt-session/testing'
+import { createApp } from '../../src/app/app.ts'
+import { DEMO_USER, MemoryUserStore } from '../../src/app/auth/users.ts'
+import type { AppSession } from '../../src/app/env.ts'
+import { claimsOf } from './forge.ts'
+import { SECRET } from './secrets.ts'
+
+/** The real app with the demo user and an injected clock; `options` are its exact session options. */
+export function shop() {
+  const clock = new TestClock()
+  const options: SessionOptions = { secret: SECRET, cookie: { secure: false }, clock: clock.now }
+  const app = createApp({ session: options, secureCookies: false, users: new MemoryUserStore([DEMO_USER]), demoHint: true })
+  return { app, clock, options }
+}
+
+export type Shop = ReturnType<typeof shop>['app']
+
+export function form(fields: Record<string, string>): RequestInit {
+  return { method: 'POST', body: new URLSearchParams(fields) }
+}
+
+export function json(method: string, body: unknown): RequestInit {
+  return { method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }
+}
+
+/** Posts the login form, as a visitor would. */
+export async function login(app: Shop, jar: CookieJar, password = 'password', username = 'user') {
+  return jar.request(app, '/login', form({ username, password }))
+}
+
+/** A session cookie for the demo user, logged in as the login form leaves it, holding `data` besides. */
+export async function loggedIn(options: SessionOptions, data: AppSession = {}): Promise<string> {
+  return sessionCookie<AppSession>(options, { ...data, userId: DEMO_USER.id, username: DEMO_USER.name })
+}
+
+/** The session's data as the cookie in the jar carries it. */
+export function sessionData(jar: CookieJar): Record<string, unknown> | undefined {
+  const token = jar.get('session')
+  return token === undefined ? undefined : (claimsOf(token).data as Record<string, unknown>)
+}
