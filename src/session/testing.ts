@@ -60,28 +60,42 @@ function cookiePair(text: string): [name: string, value: string] {
   return [text.slice(0, eq).trim(), text.slice(eq + 1).trim()]
 }
 
+/** For a `CookieJar`. */
+export interface CookieJarOptions {
+  /** Milliseconds since the epoch, for expiry (`Max-Age`, `Expires`); pass the same clock as the app's. Default `Date.now`. */
+  clock?: () => number
+}
+
 /**
- * What a browser keeps for one site: every cookie by name, updated from each response's `Set-Cookie`.
- * Paths and domains are not modelled: every cookie held is sent with every request.
+ * What a browser keeps for one site: every cookie by name, updated from each response's `Set-Cookie`,
+ * and dropped when it expires by the jar's clock. Paths and domains are not modelled: every cookie held
+ * is sent with every request.
  */
 export class CookieJar {
-  readonly #cookies = new Map<string, string>()
+  /** Each cookie's value and when it expires (milliseconds; Infinity for a browser-session cookie). */
+  readonly #cookies = new Map<string, { value: string; expires: number }>()
+  readonly #clock: () => number
 
-  /** The `Cookie` header a browser would send, or undefined when the jar is empty. */
-  header(): string | undefined {
-    if (this.#cookies.size === 0) return undefined
-    return [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; ')
+  /** An empty jar. */
+  constructor(options: CookieJarOptions = {}) {
+    this.#clock = options.clock ?? Date.now
   }
 
-  /** The value held under `name`. */
+  /** The `Cookie` header a browser would send, or undefined when the jar holds nothing unexpired. */
+  header(): string | undefined {
+    const pairs = [...this.#live()].map(([name, value]) => `${name}=${value}`)
+    return pairs.length === 0 ? undefined : pairs.join('; ')
+  }
+
+  /** The value held under `name`, unless it has expired. */
   get(name: string): string | undefined {
-    return this.#cookies.get(name)
+    return this.#live().get(name)
   }
 
   /** Holds a cookie, given as `name=value` (what `sessionCookie()` returns) or as name and value. */
   set(nameOrPair: string, value?: string): this {
     const [name, text] = value === undefined ? cookiePair(nameOrPair) : [nameOrPair, value]
-    this.#cookies.set(name, text)
+    this.#cookies.set(name, { value: text, expires: Infinity })
     return this
   }
 
@@ -90,20 +104,33 @@ export class CookieJar {
     return this.#cookies.delete(name)
   }
 
-  /** Applies a response's `Set-Cookie` headers: new values are kept, expired ones (Max-Age ≤ 0, Expires past) removed. */
+  /**
+   * Applies a response's `Set-Cookie` headers as a browser does: each value is kept until its `Max-Age`
+   * (which wins) or `Expires` passes by the jar's clock; one already expired removes the cookie.
+   */
   store(res: Response): void {
+    const now = this.#clock()
     for (const line of res.headers.getSetCookie()) {
       const [pair = '', ...attributes] = line.split(';')
       const [name, value] = cookiePair(pair)
-      const expired = attributes.some((attribute) => {
+      let expires = Infinity
+      let maxAge: number | undefined
+      for (const attribute of attributes) {
         const [key = '', setting = ''] = attribute.split('=').map((part) => part.trim())
-        if (key.toLowerCase() === 'max-age') return Number(setting) <= 0
-        if (key.toLowerCase() === 'expires') return Date.parse(setting) <= Date.now()
-        return false
-      })
-      if (expired) this.#cookies.delete(name)
-      else this.#cookies.set(name, value)
+        if (key.toLowerCase() === 'max-age') maxAge = Number(setting)
+        else if (key.toLowerCase() === 'expires') expires = Date.parse(setting)
+      }
+      if (maxAge !== undefined) expires = now + maxAge * 1000
+      if (expires <= now) this.#cookies.delete(name)
+      else this.#cookies.set(name, { value, expires })
     }
+  }
+
+  #live(): Map<string, string> {
+    const now = this.#clock()
+    const live = new Map<string, string>()
+    for (const [name, cookie] of this.#cookies) if (cookie.expires > now) live.set(name, cookie.value)
+    return live
   }
 
   /** Sends a request to `app` with the jar's cookies (added to any in `init`) and keeps what comes back. */
@@ -172,7 +199,7 @@ export async function readSession(options: SessionOptions, res: Response): Promi
   const name = sessions.cookieName
   const line = res.headers.getSetCookie().find((text) => text.startsWith(`${name}=`))
   if (line === undefined) return undefined
-  const jar = new CookieJar()
+  const jar = new CookieJar({ clock: options.clock ?? Date.now })
   jar.store(new Response(null, { headers: [['Set-Cookie', line]] }))
   const token = jar.get(name)
   if (token === undefined) return null

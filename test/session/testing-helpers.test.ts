@@ -145,3 +145,25 @@ describe('TestClock', () => {
     expect(decodeJwt(cookie.slice('session='.length)).iat).toBe(Date.UTC(2030, 5, 1) / 1000)
   })
 })
+
+describe('CookieJar with the app\'s clock', () => {
+  test('a persistent cookie is dropped when its Max-Age runs out by the TestClock', async () => {
+    const clock = new TestClock()
+    const opts: SessionOptions = { ...options(clock), idleTimeout: 600 }
+    const hono = new Hono<SessionEnv<AppSession>>()
+    hono.use(session<AppSession>(opts))
+    hono.post('/remember', (c) => {
+      c.var.session.permanent = true
+      c.var.session.set('userId', '42')
+      return c.text('ok')
+    })
+    const jar = new CookieJar({ clock: clock.now })
+    await jar.request(hono, '/remember', { method: 'POST' })
+    clock.advance(599)
+    expect(jar.get('session')).toBeDefined()
+    clock.advance(1)
+
+    expect(jar.get('session')).toBeUndefined()
+    expect(jar.header()).toBeUndefined()
+  })
+})
