@@ -45,6 +45,7 @@ export interface DenoKvLike {
   atomic(): DenoKvAtomicLike
 }
 
+/** Options of `new DenoKvRevocationStore(kv, options)`. */
 export interface DenoKvRevocationStoreOptions {
   /** Put before every key, so the store can share a database with other data. Default `['hono-jwt-session']`. */
   prefix?: DenoKvKey
