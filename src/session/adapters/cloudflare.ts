@@ -122,7 +122,8 @@ function storageOf(ctx: unknown): DurableObjectStorageLike {
  * judged by the middleware's `now`; a storage alarm deletes them once that time has passed by the
  * object's clock too. Reads and writes of one call are never interleaved with another call's (the
  * runtime delivers no other call while a storage operation runs), so creating the epoch and raising
- * a cut-off need no transaction. The object uses the `alarm()` handler: do not set alarms of your own.
+ * a cut-off need no transaction. The object uses the `alarm()` handler and the storage alarm: set
+ * no alarms of your own, and a subclass that overrides `alarm()` must call `super.alarm()`.
  *
  * @example
  * ```ts
@@ -175,7 +176,7 @@ export function revocationObject<Base extends AnyConstructor>(base: Base): Base 
         const doomed = [...due.keys()]
         for (const [indexKey, key] of due) {
           const entry = targets.get(String(key)) as Partial<Entry> | undefined
-          // A key written again since has a later sweep of its own; only its old index entry goes.
+          // A key written again since has an index entry of its own; only this stale one goes.
           if (entry !== undefined && indexKey === sweepKey(entry.sweepAt ?? -1, String(key))) doomed.push(String(key))
         }
         for (let i = 0; i < doomed.length; i += BATCH) await storage.delete(doomed.slice(i, i + BATCH))
