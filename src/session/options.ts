@@ -82,8 +82,9 @@ const textEncoder = new TextEncoder()
 
 function secretBytes(value: unknown, option: string): Uint8Array<ArrayBuffer> {
   let bytes: Uint8Array<ArrayBuffer>
-  if (typeof value === 'string') bytes = textEncoder.encode(value)
-  else if (value instanceof Uint8Array) bytes = value.slice()
+  // Copied into a buffer of our own: the caller's array may change later, or sit on a shared buffer.
+  if (typeof value === 'string') bytes = new Uint8Array(textEncoder.encode(value))
+  else if (value instanceof Uint8Array) bytes = new Uint8Array(value)
   else throw new SessionConfigError(option, `must be a string or a Uint8Array, got ${value === null ? 'null' : typeof value}`)
   if (bytes.byteLength < MIN_SECRET_BYTES) {
     throw new SessionConfigError(option, `must be at least ${MIN_SECRET_BYTES} bytes, got ${bytes.byteLength}`)

@@ -191,7 +191,7 @@ export class RevocationChecker {
       this.#downUntil = this.#clock() + RETRY_AFTER * 1000
       throw error
     } finally {
-      clearTimeout(timer)
+      if (timer !== undefined) clearTimeout(timer)
       if (probe) this.#probing = false
     }
   }
