@@ -1,4 +1,4 @@
-import { errors } from 'jose'
+import { base64url, errors } from 'jose'
 import type { InvalidSessionReason } from '../errors.ts'
 import { UnknownKeyError, type Keyring, type SessionKey } from '../keyring.ts'
 import type { TokenCache } from './cache.ts'
@@ -37,6 +37,12 @@ function formatOf(token: string): TokenFormat {
   return dots === 4 ? 'encrypted' : 'signed'
 }
 
+/** A signed token's payload text, read from the token itself (its signature is known good). */
+function signedPayload(token: string): string {
+  const start = token.indexOf('.') + 1
+  return decoder.decode(base64url.decode(token.slice(start, token.indexOf('.', start))))
+}
+
 function withClaims(payload: string, key: SessionKey, format: TokenFormat, rules: ClaimRules): VerifyResult {
   const claims = validateSessionClaims(payload, rules)
   return typeof claims === 'string' ? refused(claims) : { ok: true, claims, key, format }
@@ -50,7 +56,7 @@ export async function verifySessionToken(token: string, keyring: Keyring, rules:
   const format = formatOf(token)
   const known = cache?.known(token)
   const knownKey = known === undefined ? undefined : keyring.find(known.kid)
-  if (known !== undefined && knownKey !== undefined) return withClaims(known.payload, knownKey, format, rules)
+  if (known !== undefined && knownKey !== undefined) return withClaims(known.payload ?? signedPayload(token), knownKey, format, rules)
 
   let opened: Opened | undefined
   try {
@@ -64,18 +70,18 @@ export async function verifySessionToken(token: string, keyring: Keyring, rules:
   if (key === undefined) return refused('unknown-key')
   const payload = decoder.decode(opened.payload)
   const result = withClaims(payload, key, format, rules)
-  if (result.ok) cache?.rememberVerified(token, { payload, kid: key.kid })
+  if (result.ok) cache?.rememberVerified(token, { kid: key.kid, payload: format === 'encrypted' ? payload : undefined })
   return result
 }
 
 /** Makes a token of the claims with the current key; the payload is serialised once. */
 export async function issueSessionToken(claims: SessionClaims, keyring: Keyring, format: TokenFormat, cache: TokenCache | undefined): Promise<string> {
   const payload = JSON.stringify(claims)
-  const known = cache?.signedFor(payload)
-  if (known !== undefined) return known
+  const issued = cache?.issuedFor(payload, claims.iat)
+  if (issued !== undefined) return issued
   const key = keyring.current
   const bytes = encoder.encode(payload)
   const token = format === 'encrypted' ? await encrypt(bytes, key) : await sign(bytes, key)
-  cache?.rememberSigned(token, { payload, kid: key.kid })
+  cache?.rememberIssued(token, payload, claims.iat, { kid: key.kid, payload: format === 'encrypted' ? payload : undefined })
   return token
 }
