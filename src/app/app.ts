@@ -5,7 +5,8 @@ import { session, type SessionOptions } from 'hono-jwt-session'
 import type { UserStore } from './auth/users.ts'
 import type { AppEnv, AppSession } from './env.ts'
 import { refuseCrossSiteForms } from './http/cross-site.ts'
-import { handleError, handleNotFound } from './http/errors.ts'
+import { errorHandler, handleNotFound } from './http/errors.ts'
+import { consoleLog, type Log } from './http/log.ts'
 import { apiRoutes } from './routes/api.ts'
 import { pageRoutes } from './routes/pages.ts'
 import { tutorialRoutes } from './routes/tutorial.ts'
@@ -20,12 +21,15 @@ export interface AppConfig {
   users: UserStore
   /** Whether the login page mentions the demo account. */
   demoHint?: boolean
+  /** Where log lines go. Default: the console. */
+  log?: Log
 }
 
 /** The whole app as one Web-standard `fetch` handler; each runtime's entry file serves it. */
 export function createApp(config: AppConfig) {
   const clock = config.session.clock ?? Date.now
   const now = () => new Date(clock())
+  const log = config.log ?? consoleLog
   const app = new Hono<AppEnv>()
   app.use(session<AppSession>({ ...config.session, cookie: { ...config.session.cookie, secure: config.secureCookies } }))
   app.use(refuseCrossSiteForms())
@@ -41,7 +45,7 @@ export function createApp(config: AppConfig) {
   app.route('/api', apiRoutes({ users: config.users, now }))
   app.route('/', pageRoutes({ users: config.users, demoHint: config.demoHint ?? false, now, secureCookies: config.secureCookies }))
   app.notFound(handleNotFound)
-  app.onError(handleError)
+  app.onError(errorHandler(log))
   return app
 }
 
