@@ -6,12 +6,18 @@ import type { UserStore } from './auth/users.ts'
 import type { AppEnv, AppSession } from './env.ts'
 import { refuseCrossSiteForms } from './http/cross-site.ts'
 import { errorHandler, handleNotFound } from './http/errors.ts'
-import { consoleLog, type Log } from './http/log.ts'
+import { consoleLog, requestLine, type Log } from './http/log.ts'
 import { apiRoutes } from './routes/api.ts'
 import { pageRoutes } from './routes/pages.ts'
 import { tutorialRoutes } from './routes/tutorial.ts'
 
 export const MAX_BODY_BYTES = 16 * 1024
+
+/**
+ * The `aud` of this app's session tokens. Another app that shares the secret and the cookie name (a
+ * sibling on the same domain, an old deployment) makes tokens for its own audience, which this app refuses.
+ */
+export const SESSION_AUDIENCE = 'hono-jwt-session-demo'
 
 export interface AppConfig {
   /** The session's options; its cookie's `secure` comes from `secureCookies`. */
@@ -31,7 +37,18 @@ export function createApp(config: AppConfig) {
   const now = () => new Date(clock())
   const log = config.log ?? consoleLog
   const app = new Hono<AppEnv>()
-  app.use(session<AppSession>({ ...config.session, cookie: { ...config.session.cookie, secure: config.secureCookies } }))
+  app.use(
+    session<AppSession>({
+      audience: SESSION_AUDIENCE,
+      ...config.session,
+      cookie: { ...config.session.cookie, secure: config.secureCookies },
+      // One line per refused cookie: the reason and the request, never the token.
+      onInvalid: (reason, c) => {
+        log.warn(`Session cookie refused (${reason}): ${requestLine(c)}`)
+        config.session.onInvalid?.(reason, c)
+      },
+    }),
+  )
   app.use(refuseCrossSiteForms())
   app.use(
     bodyLimit({

@@ -1,11 +1,12 @@
 // Findings of the security review (issue 10) on the demo app: bodies that cannot be parsed, what the app logs.
 import { describe, expect, test } from 'bun:test'
 import { Hono } from 'hono'
-import { CookieJar } from 'hono-jwt-session/testing'
+import { CookieJar, sessionCookie } from 'hono-jwt-session/testing'
+import { SESSION_AUDIENCE } from '../../src/app/app.ts'
 import type { AppEnv } from '../../src/app/env.ts'
 import { errorHandler } from '../../src/app/http/errors.ts'
 import { describeError, escapeForLog } from '../../src/app/http/log.ts'
-import { appWithLog, formPost } from '../support/app-with-log.ts'
+import { APP_SECRET, appWithLog, formPost } from '../support/app-with-log.ts'
 
 function multipart(body: string, contentType = 'multipart/form-data; boundary=x'): RequestInit {
   return { method: 'POST', headers: { 'Content-Type': contentType }, body }
@@ -93,5 +94,43 @@ describe('log lines never carry untrusted text raw', () => {
     const jar = new CookieJar()
     expect((await jar.request(app, '/nowhere%0AFAKE')).status).toBe(404)
     expect(lines).toEqual([])
+  })
+})
+
+describe('refused session cookies leave one log line each, never the token', () => {
+  test('a token made for another audience (the library default, the cookie name) is refused as wrong-audience', async () => {
+    const { app, lines, config } = appWithLog()
+    const foreign = await sessionCookie({ secret: APP_SECRET, cookie: { secure: false }, clock: config.session.clock }, { userId: 'u-1', username: 'user' })
+    const jar = new CookieJar().set(foreign)
+    const res = await jar.request(app, '/api/me')
+    expect(res.status).toBe(401)
+    expect(lines).toEqual(['Session cookie refused (wrong-audience): GET /api/me'])
+    expect(lines.join('\n')).not.toContain(foreign.split('=')[1]!.slice(0, 20))
+  })
+
+  test(`a token for this app's own audience, ${SESSION_AUDIENCE}, is accepted without a word`, async () => {
+    const { app, lines, config } = appWithLog()
+    const own = await sessionCookie({ secret: APP_SECRET, cookie: { secure: false }, clock: config.session.clock, audience: SESSION_AUDIENCE }, { userId: 'u-1', username: 'user' })
+    const res = await new CookieJar().set(own).request(app, '/api/me')
+    expect(res.status).toBe(200)
+    expect(lines).toEqual([])
+  })
+
+  test('the reason and the escaped path; the cookie\'s text never appears', async () => {
+    const { app, lines } = appWithLog()
+    const hostile = 'not.a-token.SECRET-LOOKING'
+    const res = await app.request('/cart%0AFAKE%20LOG%20LINE', { headers: { Cookie: `session=${hostile}` } })
+    expect(res.status).toBe(404)
+    expect(lines).toEqual(['Session cookie refused (malformed): GET /cart\\x0aFAKE LOG LINE'])
+    expect(lines[0]).not.toContain('SECRET-LOOKING')
+  })
+
+  test('a login with an expired session cookie logs the refusal once and still logs in', async () => {
+    const { app, lines, config, clock } = appWithLog()
+    const old = await sessionCookie({ secret: APP_SECRET, cookie: { secure: false }, clock: config.session.clock, audience: SESSION_AUDIENCE }, { cart: [] })
+    clock.advance(24 * 3600)
+    const res = await new CookieJar().set(old).request(app, '/login', formPost({ username: 'user', password: 'password' }))
+    expect(res.status).toBe(303)
+    expect(lines).toEqual(['Session cookie refused (expired): POST /login'])
   })
 })

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { SESSION_AUDIENCE } from '../../src/app/app.ts'
 import { VARIABLES } from '../../src/app/config.ts'
 import { claimsOf, headerOf, OLD_SECRET, OTHER_SECRET, sessionSetCookie, testApp } from '../helpers.ts'
 import { RUNTIME_NAMES, RUNTIMES, type RuntimeName } from '../support/runtimes.ts'
@@ -43,7 +44,7 @@ class Client {
 }
 
 async function mintWith(secret: string): Promise<string> {
-  const minted = testApp({ secret, clock: Date.now })
+  const minted = testApp({ secret, clock: Date.now, audience: SESSION_AUDIENCE })
   return sessionSetCookie(await minted.app.request('/set?key=username&value="user"'))!.value
 }
 
