@@ -7,6 +7,7 @@ import type { AppEnv, AppSession } from './env.ts'
 import { refuseCrossSiteForms } from './http/cross-site.ts'
 import { errorHandler, handleNotFound } from './http/errors.ts'
 import { consoleLog, requestLine, type Log } from './http/log.ts'
+import { securityHeaders } from './http/security-headers.ts'
 import { apiRoutes } from './routes/api.ts'
 import { pageRoutes } from './routes/pages.ts'
 import { tutorialRoutes } from './routes/tutorial.ts'
@@ -37,6 +38,8 @@ export function createApp(config: AppConfig) {
   const now = () => new Date(clock())
   const log = config.log ?? consoleLog
   const app = new Hono<AppEnv>()
+  // First, so every response gets them, error pages included.
+  app.use(securityHeaders({ https: config.secureCookies }))
   app.use(
     session<AppSession>({
       audience: SESSION_AUDIENCE,
