@@ -37,6 +37,13 @@ const flag: Reader<boolean | undefined> = (raw, name) => {
   return raw === 'true'
 }
 
+// An IP address or a host name, as the runtimes' listen calls take it (IPv6 without brackets).
+const hostname: Reader<string | undefined> = (raw, name) => {
+  if (raw === undefined) return undefined
+  if (!/^[A-Za-z0-9.:%_-]{1,253}$/.test(raw)) throw new ConfigError(name, `must be an IP address or a host name to listen on (e.g. 127.0.0.1, 0.0.0.0, ::), got "${raw}"`)
+  return raw
+}
+
 const list: Reader<string[]> = (raw, name) => {
   const items = raw?.split(',') ?? []
   if (items.some((item) => item === '')) throw new ConfigError(name, 'has an empty entry; separate secrets with single commas')
@@ -50,6 +57,7 @@ const list: Reader<string[]> = (raw, name) => {
  */
 const VARIABLE_TABLE = {
   PORT: { read: wholeNumber(0, 65535) },
+  HOST: { read: hostname },
   NODE_ENV: { read: text },
   SESSION_SECRET: { read: text, option: 'secret' },
   SESSION_SECRET_FALLBACKS: { read: list, option: 'fallbackSecrets' },
@@ -86,6 +94,11 @@ function readSettings(env: Environment): Settings {
 
 export interface ServerConfig extends AppConfig {
   port: number
+  /**
+   * The address to listen on. Development: 127.0.0.1 (this machine only) unless HOST says otherwise.
+   * Production: undefined unless HOST is set, which means the runtime's default, every interface.
+   */
+  hostname: string | undefined
   production: boolean
   /** Things the operator should know at start-up, e.g. that a random secret is in use. */
   warnings: string[]
@@ -119,11 +132,14 @@ export function loadConfig(env: Environment, options: LoadOptions = {}): ServerC
     cookie: { name: settings.SESSION_COOKIE_NAME },
   }
   // The demo account (user / password) is for trying the app out; production has it only when asked.
+  // Whenever it exists, the operator is told, since anyone who can reach the server can use it.
   const demo = settings.DEMO_USER ?? !production
   if (demo && production) warnings.push('DEMO_USER=true: the demo account "user" / "password" can log in.')
+  if (demo && !production) warnings.push('The demo account "user" / "password" can log in (DEMO_USER=false removes it).')
 
   return {
     port: settings.PORT ?? 3000,
+    hostname: settings.HOST ?? (production ? undefined : '127.0.0.1'),
     production,
     warnings,
     session,

@@ -1,5 +1,5 @@
 // Bun entry: reads Bun's environment, builds the app, serves it. `bun --hot` re-runs this file.
-import { boot } from '../app/boot.ts'
+import { boot, listeningLine } from '../app/boot.ts'
 import { generateSecret } from 'hono-jwt-session'
 
 // Kept on globalThis so a hot reload (`bun run dev`) does not log everyone out.
@@ -13,5 +13,5 @@ if (!booted.ok) {
 const { config, app } = booted
 for (const warning of config.warnings) console.warn(`Warning: ${warning}`)
 
-const server = Bun.serve({ port: config.port, fetch: app.fetch })
-console.log(`Listening on ${server.url} (${config.production ? 'production' : 'development'}, Bun ${Bun.version})`)
+const server = Bun.serve({ hostname: config.hostname, port: config.port, fetch: app.fetch })
+console.log(listeningLine(config, server.port!, `Bun ${Bun.version}`))

@@ -21,7 +21,7 @@ describe('configuration from the environment', () => {
     const config = loadConfig({})
     expect(config.port).toBe(3000)
     expect(config.production).toBe(false)
-    expect(config.warnings).toEqual([expect.stringContaining('SESSION_SECRET is not set')])
+    expect(config.warnings).toEqual([expect.stringContaining('SESSION_SECRET is not set'), expect.stringContaining('demo account')])
     expect(typeof config.session.secret).toBe('string')
     expect((config.session.secret as string).length).toBeGreaterThanOrEqual(32)
     expect(loadConfig({}).session.secret).not.toBe(config.session.secret)
