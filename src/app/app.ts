@@ -1,9 +1,11 @@
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import { session, type SessionOptions } from 'hono-jwt-session'
+import { defaultLoginLimits, LoginGuard, type LoginLimits } from './auth/login-guard.ts'
 import type { UserStore } from './auth/users.ts'
 import type { AppEnv, AppSession } from './env.ts'
+import { addressKey, clientAddress, type SocketAddress } from './http/client-address.ts'
 import { refuseCrossSiteForms } from './http/cross-site.ts'
 import { errorHandler, handleNotFound } from './http/errors.ts'
 import { consoleLog, requestLine, type Log } from './http/log.ts'
@@ -30,6 +32,12 @@ export interface AppConfig {
   demoHint?: boolean
   /** Where log lines go. Default: the console. */
   log?: Log
+  /** The runtime's socket address of a request; each entry file passes its own. Without it, every client shares one login throttle. */
+  socketAddress?: SocketAddress
+  /** The reverse proxy's header that names the client (TRUSTED_PROXY_HEADER); its right-most entry is used. */
+  trustedProxyHeader?: string
+  /** Limits on login attempts; each field replaces the default's. */
+  login?: Partial<LoginLimits>
 }
 
 /** The whole app as one Web-standard `fetch` handler; each runtime's entry file serves it. */
@@ -37,6 +45,9 @@ export function createApp(config: AppConfig) {
   const clock = config.session.clock ?? Date.now
   const now = () => new Date(clock())
   const log = config.log ?? consoleLog
+  const guard = new LoginGuard({ ...defaultLoginLimits(), ...config.login }, clock, log)
+  const sources = { trustedHeader: config.trustedProxyHeader, socketAddress: config.socketAddress }
+  const addressOf = (c: Context) => addressKey(clientAddress(c, sources))
   const app = new Hono<AppEnv>()
   // First, so every response gets them, error pages included.
   app.use(securityHeaders({ https: config.secureCookies }))
@@ -63,7 +74,7 @@ export function createApp(config: AppConfig) {
   )
   app.route('/test/session', tutorialRoutes)
   app.route('/api', apiRoutes({ users: config.users, now }))
-  app.route('/', pageRoutes({ users: config.users, demoHint: config.demoHint ?? false, now, secureCookies: config.secureCookies }))
+  app.route('/', pageRoutes({ users: config.users, demoHint: config.demoHint ?? false, now, secureCookies: config.secureCookies, guard, addressOf }))
   app.notFound(handleNotFound)
   app.onError(errorHandler(log))
   return app

@@ -1,5 +1,6 @@
 import { generateSecret, SessionConfigError, type SessionOptions } from 'hono-jwt-session'
 import type { AppConfig } from './app.ts'
+import type { SocketAddress } from './http/client-address.ts'
 import { DEMO_USER, MemoryUserStore } from './auth/users.ts'
 
 /** The process environment, as each runtime's entry file reads it. */
@@ -44,6 +45,13 @@ const hostname: Reader<string | undefined> = (raw, name) => {
   return raw
 }
 
+// An HTTP header name (a token, RFC 9110), e.g. X-Forwarded-For.
+const headerName: Reader<string | undefined> = (raw, name) => {
+  if (raw === undefined) return undefined
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(raw)) throw new ConfigError(name, `must be a header name such as X-Forwarded-For, got "${raw}"`)
+  return raw
+}
+
 const list: Reader<string[]> = (raw, name) => {
   const items = raw?.split(',') ?? []
   if (items.some((item) => item === '')) throw new ConfigError(name, 'has an empty entry; separate secrets with single commas')
@@ -58,6 +66,7 @@ const list: Reader<string[]> = (raw, name) => {
 const VARIABLE_TABLE = {
   PORT: { read: wholeNumber(0, 65535) },
   HOST: { read: hostname },
+  TRUSTED_PROXY_HEADER: { read: headerName },
   NODE_ENV: { read: text },
   SESSION_SECRET: { read: text, option: 'secret' },
   SESSION_SECRET_FALLBACKS: { read: list, option: 'fallbackSecrets' },
@@ -107,6 +116,10 @@ export interface ServerConfig extends AppConfig {
 export interface LoadOptions {
   /** Makes the development secret; the Bun entry keeps one across hot reloads. */
   generateSecret?: () => string
+  /** How this runtime tells a request's socket address; each entry file passes its own. */
+  socketAddress?: SocketAddress
+  /** Limits on login attempts, replacing the defaults (benchmarks compare settings with it). */
+  login?: AppConfig['login']
 }
 
 /**
@@ -146,6 +159,9 @@ export function loadConfig(env: Environment, options: LoadOptions = {}): ServerC
     secureCookies: settings.SESSION_COOKIE_SECURE ?? production,
     users: new MemoryUserStore(demo ? [DEMO_USER] : []),
     demoHint: demo,
+    socketAddress: options.socketAddress,
+    trustedProxyHeader: settings.TRUSTED_PROXY_HEADER,
+    login: options.login,
   }
 }
 

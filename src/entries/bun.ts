@@ -5,7 +5,11 @@ import { generateSecret } from 'hono-jwt-session'
 // Kept on globalThis so a hot reload (`bun run dev`) does not log everyone out.
 const hot = globalThis as { devSessionSecret?: string }
 
-const booted = boot(Bun.env, { generateSecret: () => (hot.devSessionSecret ??= generateSecret()) })
+const booted = boot(Bun.env, {
+  generateSecret: () => (hot.devSessionSecret ??= generateSecret()),
+  // Bun.serve passes itself to fetch as the second argument, which Hono makes c.env.
+  socketAddress: (c) => (c.env as Bun.Server<unknown>).requestIP(c.req.raw)?.address,
+})
 if (!booted.ok) {
   console.error(booted.message)
   process.exit(1)

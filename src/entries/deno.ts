@@ -2,7 +2,10 @@
 import { boot, listeningLine } from '../app/boot.ts'
 import { pickEnvironment } from '../app/config.ts'
 
-const booted = boot(pickEnvironment((name) => Deno.env.get(name)))
+const booted = boot(pickEnvironment((name) => Deno.env.get(name)), {
+  // Deno.serve passes the handler info (remoteAddr) to fetch as the second argument, which Hono makes c.env.
+  socketAddress: (c) => (c.env as Deno.ServeHandlerInfo<Deno.NetAddr>).remoteAddr.hostname,
+})
 if (!booted.ok) {
   console.error(booted.message)
   Deno.exit(1)
