@@ -60,3 +60,19 @@ describe('the demo account is announced whenever it exists', () => {
     ])
   })
 })
+
+describe('TRUSTED_PROXY_HEADER', () => {
+  test('unset: the socket\'s address counts, no header does; set: the header it names', () => {
+    expect(loadConfig({}).trustedProxyHeader).toBeUndefined()
+    expect(loadConfig({ TRUSTED_PROXY_HEADER: 'X-Forwarded-For' }).trustedProxyHeader).toBe('X-Forwarded-For')
+    expect(loadConfig({ TRUSTED_PROXY_HEADER: 'Fly-Client-IP' }).trustedProxyHeader).toBe('Fly-Client-IP')
+    expect(VARIABLES).toContain('TRUSTED_PROXY_HEADER')
+  })
+
+  test('a value that is no header name is refused at start-up', () => {
+    expect(refusal({ TRUSTED_PROXY_HEADER: 'X-Forwarded-For: 1.2.3.4' })).toBe(
+      'Configuration error: TRUSTED_PROXY_HEADER must be a header name such as X-Forwarded-For, got "X-Forwarded-For: 1.2.3.4"',
+    )
+    expect(refusal({ TRUSTED_PROXY_HEADER: 'X Forwarded For' })).toMatch(/^Configuration error: TRUSTED_PROXY_HEADER /)
+  })
+})
