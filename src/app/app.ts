@@ -1,16 +1,26 @@
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import { session, type SessionOptions } from 'hono-jwt-session'
+import { defaultLoginLimits, LoginGuard, type LoginLimits } from './auth/login-guard.ts'
 import type { UserStore } from './auth/users.ts'
 import type { AppEnv, AppSession } from './env.ts'
+import { addressKey, clientAddress, type SocketAddress } from './http/client-address.ts'
 import { refuseCrossSiteForms } from './http/cross-site.ts'
-import { handleError, handleNotFound } from './http/errors.ts'
+import { errorHandler, handleNotFound } from './http/errors.ts'
+import { consoleLog, requestLine, type Log } from './http/log.ts'
+import { securityHeaders } from './http/security-headers.ts'
 import { apiRoutes } from './routes/api.ts'
 import { pageRoutes } from './routes/pages.ts'
 import { tutorialRoutes } from './routes/tutorial.ts'
 
 export const MAX_BODY_BYTES = 16 * 1024
+
+/**
+ * The `aud` of this app's session tokens. Another app that shares the secret and the cookie name (a
+ * sibling on the same domain, an old deployment) makes tokens for its own audience, which this app refuses.
+ */
+export const SESSION_AUDIENCE = 'hono-jwt-session-demo'
 
 export interface AppConfig {
   /** The session's options; its cookie's `secure` comes from `secureCookies`. */
@@ -20,14 +30,39 @@ export interface AppConfig {
   users: UserStore
   /** Whether the login page mentions the demo account. */
   demoHint?: boolean
+  /** Where log lines go. Default: the console. */
+  log?: Log
+  /** The runtime's socket address of a request; each entry file passes its own. Without it, every client shares one login throttle. */
+  socketAddress?: SocketAddress
+  /** The reverse proxy's header that names the client (TRUSTED_PROXY_HEADER); its right-most entry is used. */
+  trustedProxyHeader?: string
+  /** Limits on login attempts; each field replaces the default's. */
+  login?: Partial<LoginLimits>
 }
 
 /** The whole app as one Web-standard `fetch` handler; each runtime's entry file serves it. */
 export function createApp(config: AppConfig) {
   const clock = config.session.clock ?? Date.now
   const now = () => new Date(clock())
+  const log = config.log ?? consoleLog
+  const guard = new LoginGuard({ ...defaultLoginLimits(), ...config.login }, clock, log)
+  const sources = { trustedHeader: config.trustedProxyHeader, socketAddress: config.socketAddress }
+  const addressOf = (c: Context) => addressKey(clientAddress(c, sources))
   const app = new Hono<AppEnv>()
-  app.use(session<AppSession>({ ...config.session, cookie: { ...config.session.cookie, secure: config.secureCookies } }))
+  // First, so every response gets them, error pages included.
+  app.use(securityHeaders({ https: config.secureCookies }))
+  app.use(
+    session<AppSession>({
+      audience: SESSION_AUDIENCE,
+      ...config.session,
+      cookie: { ...config.session.cookie, secure: config.secureCookies },
+      // One line per refused cookie: the reason and the request, never the token.
+      onInvalid: (reason, c) => {
+        log.warn(`Session cookie refused (${reason}): ${requestLine(c)}`)
+        config.session.onInvalid?.(reason, c)
+      },
+    }),
+  )
   app.use(refuseCrossSiteForms())
   app.use(
     bodyLimit({
@@ -39,9 +74,9 @@ export function createApp(config: AppConfig) {
   )
   app.route('/test/session', tutorialRoutes)
   app.route('/api', apiRoutes({ users: config.users, now }))
-  app.route('/', pageRoutes({ users: config.users, demoHint: config.demoHint ?? false, now, secureCookies: config.secureCookies }))
+  app.route('/', pageRoutes({ users: config.users, demoHint: config.demoHint ?? false, now, secureCookies: config.secureCookies, guard, addressOf }))
   app.notFound(handleNotFound)
-  app.onError(handleError)
+  app.onError(errorHandler(log))
   return app
 }
 

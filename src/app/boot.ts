@@ -17,3 +17,14 @@ export function boot(env: Environment, options?: LoadOptions): Booted {
     return { ok: false, message }
   }
 }
+
+/**
+ * The line every entry prints once it listens: an address to open, the interfaces, the mode and the
+ * runtime. `port` is the one the runtime bound (PORT=0 picks a free one).
+ */
+export function listeningLine(config: ServerConfig, port: number, runtime: string): string {
+  const mode = config.production ? 'production' : 'development'
+  const host = config.hostname
+  if (host === undefined || host === '0.0.0.0' || host === '::') return `Listening on http://localhost:${port}/ (every interface; ${mode}, ${runtime})`
+  return `Listening on http://${host.includes(':') ? `[${host}]` : host}:${port}/ (this address only; ${mode}, ${runtime})`
+}

@@ -1,5 +1,6 @@
 import { generateSecret, SessionConfigError, type SessionOptions } from 'hono-jwt-session'
 import type { AppConfig } from './app.ts'
+import type { SocketAddress } from './http/client-address.ts'
 import { DEMO_USER, MemoryUserStore } from './auth/users.ts'
 
 /** The process environment, as each runtime's entry file reads it. */
@@ -37,6 +38,20 @@ const flag: Reader<boolean | undefined> = (raw, name) => {
   return raw === 'true'
 }
 
+// An IP address or a host name, as the runtimes' listen calls take it (IPv6 without brackets).
+const hostname: Reader<string | undefined> = (raw, name) => {
+  if (raw === undefined) return undefined
+  if (!/^[A-Za-z0-9.:%_-]{1,253}$/.test(raw)) throw new ConfigError(name, `must be an IP address or a host name to listen on (e.g. 127.0.0.1, 0.0.0.0, ::), got "${raw}"`)
+  return raw
+}
+
+// An HTTP header name (a token, RFC 9110), e.g. X-Forwarded-For.
+const headerName: Reader<string | undefined> = (raw, name) => {
+  if (raw === undefined) return undefined
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(raw)) throw new ConfigError(name, `must be a header name such as X-Forwarded-For, got "${raw}"`)
+  return raw
+}
+
 const list: Reader<string[]> = (raw, name) => {
   const items = raw?.split(',') ?? []
   if (items.some((item) => item === '')) throw new ConfigError(name, 'has an empty entry; separate secrets with single commas')
@@ -50,6 +65,8 @@ const list: Reader<string[]> = (raw, name) => {
  */
 const VARIABLE_TABLE = {
   PORT: { read: wholeNumber(0, 65535) },
+  HOST: { read: hostname },
+  TRUSTED_PROXY_HEADER: { read: headerName },
   NODE_ENV: { read: text },
   SESSION_SECRET: { read: text, option: 'secret' },
   SESSION_SECRET_FALLBACKS: { read: list, option: 'fallbackSecrets' },
@@ -86,6 +103,11 @@ function readSettings(env: Environment): Settings {
 
 export interface ServerConfig extends AppConfig {
   port: number
+  /**
+   * The address to listen on. Development: 127.0.0.1 (this machine only) unless HOST says otherwise.
+   * Production: undefined unless HOST is set, which means the runtime's default, every interface.
+   */
+  hostname: string | undefined
   production: boolean
   /** Things the operator should know at start-up, e.g. that a random secret is in use. */
   warnings: string[]
@@ -94,6 +116,10 @@ export interface ServerConfig extends AppConfig {
 export interface LoadOptions {
   /** Makes the development secret; the Bun entry keeps one across hot reloads. */
   generateSecret?: () => string
+  /** How this runtime tells a request's socket address; each entry file passes its own. */
+  socketAddress?: SocketAddress
+  /** Limits on login attempts, replacing the defaults (benchmarks compare settings with it). */
+  login?: AppConfig['login']
 }
 
 /**
@@ -119,17 +145,23 @@ export function loadConfig(env: Environment, options: LoadOptions = {}): ServerC
     cookie: { name: settings.SESSION_COOKIE_NAME },
   }
   // The demo account (user / password) is for trying the app out; production has it only when asked.
+  // Whenever it exists, the operator is told, since anyone who can reach the server can use it.
   const demo = settings.DEMO_USER ?? !production
   if (demo && production) warnings.push('DEMO_USER=true: the demo account "user" / "password" can log in.')
+  if (demo && !production) warnings.push('The demo account "user" / "password" can log in (DEMO_USER=false removes it).')
 
   return {
     port: settings.PORT ?? 3000,
+    hostname: settings.HOST ?? (production ? undefined : '127.0.0.1'),
     production,
     warnings,
     session,
     secureCookies: settings.SESSION_COOKIE_SECURE ?? production,
     users: new MemoryUserStore(demo ? [DEMO_USER] : []),
     demoHint: demo,
+    socketAddress: options.socketAddress,
+    trustedProxyHeader: settings.TRUSTED_PROXY_HEADER,
+    login: options.login,
   }
 }
 

@@ -1,8 +1,11 @@
 // Deno entry: `bun run start:deno`. Reads only the app's variables (matching --allow-env in package.json).
-import { boot } from '../app/boot.ts'
+import { boot, listeningLine } from '../app/boot.ts'
 import { pickEnvironment } from '../app/config.ts'
 
-const booted = boot(pickEnvironment((name) => Deno.env.get(name)))
+const booted = boot(pickEnvironment((name) => Deno.env.get(name)), {
+  // Deno.serve passes the handler info (remoteAddr) to fetch as the second argument, which Hono makes c.env.
+  socketAddress: (c) => (c.env as Deno.ServeHandlerInfo<Deno.NetAddr>).remoteAddr.hostname,
+})
 if (!booted.ok) {
   console.error(booted.message)
   Deno.exit(1)
@@ -12,10 +15,9 @@ for (const warning of config.warnings) console.warn(`Warning: ${warning}`)
 
 Deno.serve(
   {
+    hostname: config.hostname,
     port: config.port,
-    onListen: ({ port }) => {
-      console.log(`Listening on http://localhost:${port}/ (${config.production ? 'production' : 'development'}, Deno ${Deno.version.deno})`)
-    },
+    onListen: ({ port }) => console.log(listeningLine(config, port, `Deno ${Deno.version.deno}`)),
   },
   app.fetch,
 )

@@ -1,8 +1,10 @@
 // Node entry (@hono/node-server). `bun run start:node` bundles this file for Node with `bun build` and runs it.
 import { serve } from '@hono/node-server'
-import { boot } from '../app/boot.ts'
+import { getConnInfo } from '@hono/node-server/conninfo'
+import { boot, listeningLine } from '../app/boot.ts'
 
-const booted = boot(process.env)
+// @hono/node-server's helper reads the incoming request's socket (c.env.incoming.socket.remoteAddress).
+const booted = boot(process.env, { socketAddress: (c) => getConnInfo(c).remote.address })
 if (!booted.ok) {
   console.error(booted.message)
   process.exit(1)
@@ -10,6 +12,6 @@ if (!booted.ok) {
 const { config, app } = booted
 for (const warning of config.warnings) console.warn(`Warning: ${warning}`)
 
-serve({ fetch: app.fetch, port: config.port }, (info) => {
-  console.log(`Listening on http://localhost:${info.port}/ (${config.production ? 'production' : 'development'}, Node ${process.version})`)
+serve({ fetch: app.fetch, hostname: config.hostname, port: config.port }, (info) => {
+  console.log(listeningLine(config, info.port, `Node ${process.version}`))
 })

@@ -14,7 +14,8 @@ function appFor(bindings: Bindings): Booted {
   const env = pickEnvironment((name) => bindings[name])
   const key = JSON.stringify(env)
   if (cached?.key !== key) {
-    const booted = boot(env)
+    // Cloudflare sets CF-Connecting-IP to the client's address on every request (a client cannot choose it).
+    const booted = boot(env, { socketAddress: (c) => c.req.header('CF-Connecting-IP') })
     if (booted.ok) for (const warning of booted.config.warnings) console.warn(`Warning: ${warning}`)
     cached = { key, booted }
   }

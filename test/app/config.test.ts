@@ -25,7 +25,7 @@ describe('configuration from the environment', () => {
 
   test('development without SESSION_SECRET makes a random secret of at least 32 characters, with a warning', () => {
     const config = loadConfig({})
-    expect(config.warnings).toEqual([expect.stringContaining('SESSION_SECRET is not set')])
+    expect(config.warnings).toEqual([expect.stringContaining('SESSION_SECRET is not set'), expect.stringContaining('demo account')])
     expect(typeof config.session.secret).toBe('string')
     expect((config.session.secret as string).length).toBeGreaterThanOrEqual(32)
     expect(loadConfig({}).session.secret).not.toBe(config.session.secret)

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { SESSION_AUDIENCE } from '../../src/app/app.ts'
 import { VARIABLES } from '../../src/app/config.ts'
 import type { CookieJar } from 'hono-jwt-session/testing'
 import { claimsOf, headerOf } from '../support/forge.ts'
@@ -36,12 +37,12 @@ async function text(jar: CookieJar, server: RunningServer, path: string): Promis
 
 /** A token the servers would have issued for the tutorial's user, signed with `secret`. */
 async function mintWith(secret: string): Promise<string> {
-  return sessionToken({ secret, cookie: { secure: false } }, { username: 'user' })
+  return sessionToken({ secret, cookie: { secure: false }, audience: SESSION_AUDIENCE }, { username: 'user' })
 }
 
 /** A token the servers would have issued after the demo user logged in. */
 async function loggedInToken(): Promise<string> {
-  return sessionToken({ secret: SECRET, cookie: { secure: false } }, { userId: 'u-1', username: 'user' })
+  return sessionToken({ secret: SECRET, cookie: { secure: false }, audience: SESSION_AUDIENCE }, { userId: 'u-1', username: 'user' })
 }
 
 const postJson = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })

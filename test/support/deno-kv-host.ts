@@ -45,8 +45,23 @@ function recording(connection: Connection): Deno.Kv {
   })
 }
 
+/**
+ * Opens (creating) a database file. Two processes creating the same new file at the same instant
+ * collide on SQLite's lock before any store code runs; opening again shortly after succeeds.
+ */
+async function openKv(file: string): Promise<Deno.Kv> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await Deno.openKv(file)
+    } catch (error) {
+      if (tries === 20 || !/database is locked/i.test(String(error))) throw error
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 50))
+    }
+  }
+}
+
 async function open(name: string): Promise<Database> {
-  const connection: Connection = { kv: await Deno.openKv(path(name)), calls: [] }
+  const connection: Connection = { kv: await openKv(path(name)), calls: [] }
   return { connection, store: new DenoKvRevocationStore(recording(connection)), shop: undefined }
 }
 
@@ -84,7 +99,7 @@ async function handle(request: Request): Promise<Response> {
   if (action === 'lose') {
     db.connection.kv.close()
     await removeFiles(name)
-    db.connection.kv = await Deno.openKv(path(name))
+    db.connection.kv = await openKv(path(name))
     return Response.json({})
   }
   if (action === 'close') {

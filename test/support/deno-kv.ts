@@ -31,7 +31,13 @@ export class DenoKvHost implements AsyncDisposable {
   store(database: string): RevocationStore {
     const call = async (method: string, argument: unknown): Promise<unknown> => {
       const res = await fetch(`${this.server.url}/${database}/store/${method}`, { method: 'POST', body: JSON.stringify(argument) })
-      const body = (await res.json()) as { answer?: unknown; error?: string }
+      const text = await res.text()
+      let body: { answer?: unknown; error?: string }
+      try {
+        body = JSON.parse(text)
+      } catch {
+        throw new Error(`the Deno host answered ${res.status}: ${text}`)
+      }
       if (body.error !== undefined) throw new Error(`in Deno: ${body.error}`)
       return body.answer
     }

@@ -3,7 +3,7 @@
 // form (for tests of logging in); loggedIn(options) is the session a login leaves (for tests of what follows).
 import type { SessionOptions } from 'hono-jwt-session'
 import { sessionCookie, TestClock, type CookieJar } from 'hono-jwt-session/testing'
-import { createApp } from '../../src/app/app.ts'
+import { createApp, SESSION_AUDIENCE } from '../../src/app/app.ts'
 import { DEMO_USER, MemoryUserStore } from '../../src/app/auth/users.ts'
 import type { AppSession } from '../../src/app/env.ts'
 import { claimsOf } from './forge.ts'
@@ -12,7 +12,7 @@ import { SECRET } from './secrets.ts'
 /** The real app with the demo user and an injected clock; `options` are its exact session options. */
 export function shop() {
   const clock = new TestClock()
-  const options: SessionOptions = { secret: SECRET, cookie: { secure: false }, clock: clock.now }
+  const options: SessionOptions = { secret: SECRET, cookie: { secure: false }, audience: SESSION_AUDIENCE, clock: clock.now }
   const app = createApp({ session: options, secureCookies: false, users: new MemoryUserStore([DEMO_USER]), demoHint: true })
   return { app, clock, options }
 }

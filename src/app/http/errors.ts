@@ -6,6 +6,7 @@ import type { AppEnv } from '../env.ts'
 import { CartError } from '../shop/cart.ts'
 import { errorPage } from '../views/pages.ts'
 import { renderPage } from '../views/render.ts'
+import { describeError, requestLine, type Log } from './log.ts'
 
 const DEFAULT_MESSAGES: Partial<Record<ContentfulStatusCode, string>> = {
   400: 'Bad request',
@@ -31,12 +32,16 @@ function respond(c: Context<AppEnv>, status: ContentfulStatusCode, message: stri
   return renderPage(c, { title: message, content: errorPage(status, message), status })
 }
 
-/** One place turns every error into a JSON error for /api, plain text for the tutorial routes, a page elsewhere. */
-export const handleError: ErrorHandler<AppEnv> = (error, c) => {
-  const { status, message } = describe(error)
-  // Only our own bugs are logged; hostile input never reaches here, and no session contents are logged.
-  if (status >= 500) console.error(`${c.req.method} ${c.req.path} failed:`, error)
-  return respond(c, status, message)
+/**
+ * One place turns every error into a JSON error for /api, plain text for the tutorial routes, a page elsewhere.
+ * Only our own bugs (500) are logged, as one escaped line and the stack's frames; never session contents.
+ */
+export function errorHandler(log: Log): ErrorHandler<AppEnv> {
+  return (error, c) => {
+    const { status, message } = describe(error)
+    if (status >= 500) log.error(`${requestLine(c)} failed: ${describeError(error)}`)
+    return respond(c, status, message)
+  }
 }
 
 export const handleNotFound: NotFoundHandler<AppEnv> = (c) => respond(c, 404, 'Not found')

@@ -20,14 +20,23 @@ export async function readJsonObject(c: Context): Promise<Record<string, unknown
   return body as Record<string, unknown>
 }
 
-/** The fields of an HTML form post (text fields only); 400 for any other content type. */
+/** The fields of an HTML form post (text fields only); 400 for any other content type or a body that cannot be parsed. */
 export async function readForm(c: Context): Promise<Record<string, string>> {
   const type = mediaType(c)
   if (type !== 'application/x-www-form-urlencoded' && type !== 'multipart/form-data') {
     throw new HTTPException(400, { message: 'Expected a form post' })
   }
+  let body: Awaited<ReturnType<typeof c.req.parseBody>>
+  try {
+    body = await c.req.parseBody()
+  } catch (error) {
+    // A broken multipart body (no final boundary, a bad boundary, a truncated part) or a body the
+    // client stopped sending: the client's mistake, not ours. An HTTP error (413 from bodyLimit) stays itself.
+    if (error instanceof HTTPException) throw error
+    throw new HTTPException(400, { message: 'The form could not be read' })
+  }
   const fields: Record<string, string> = Object.create(null)
-  for (const [name, value] of Object.entries(await c.req.parseBody())) {
+  for (const [name, value] of Object.entries(body)) {
     if (typeof value === 'string') fields[name] = value
   }
   return fields

@@ -1,5 +1,6 @@
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { currentUser, logIn, logOut } from '../auth/login.ts'
+import type { LoginGuard } from '../auth/login-guard.ts'
 import type { UserStore } from '../auth/users.ts'
 import type { AppEnv } from '../env.ts'
 import { formNumber, readForm } from '../http/input.ts'
@@ -16,10 +17,20 @@ export interface PageDeps {
   /** Whether the login page mentions the demo account. */
   demoHint: boolean
   now: () => Date
+  /** Throttles login attempts and bounds the password checks running at once. */
+  guard: LoginGuard
+  /** The key a request's client is throttled by (see client-address.ts). */
+  addressOf: (c: Context) => string
+}
+
+/** "Try again in 5 seconds." / "in 3 minutes." */
+function waitText(seconds: number): string {
+  if (seconds < 90) return `${seconds} ${seconds === 1 ? 'second' : 'seconds'}`
+  return `${Math.ceil(seconds / 60)} minutes`
 }
 
 /** The HTML site: every action is a plain form post answered with 303 (works without JavaScript). */
-export function pageRoutes({ users, demoHint, now, secureCookies }: PageDeps) {
+export function pageRoutes({ users, demoHint, now, secureCookies, guard, addressOf }: PageDeps) {
   return new Hono<AppEnv>()
     .get('/', async (c) => {
       const user = await currentUser(c.var.session, users)
@@ -29,7 +40,18 @@ export function pageRoutes({ users, demoHint, now, secureCookies }: PageDeps) {
     .get('/login', (c) => renderPage(c, { title: 'Log in', content: loginPage({ demoHint }), messages: takeMessages(c) }))
     .post('/login', async (c) => {
       const form = await readForm(c)
-      const user = await users.authenticate(form.username ?? '', form.password ?? '')
+      const name = form.username ?? ''
+      const outcome = await guard.attempt(addressOf(c), name, () => users.authenticate(name, form.password ?? ''))
+      if (!outcome.ok) {
+        c.header('Retry-After', String(outcome.retryAfterSeconds))
+        const error =
+          outcome.status === 429
+            ? `Too many login attempts. Try again in ${waitText(outcome.retryAfterSeconds)}.`
+            : 'The server is busy checking other logins. Try again in a moment.'
+        const content = loginPage({ error, demoHint, username: form.username })
+        return renderPage(c, { title: 'Log in', content, status: outcome.status, messages: takeMessages(c) })
+      }
+      const user = outcome.result
       if (user === undefined) {
         const content = loginPage({ error: 'Invalid user name or password.', demoHint, username: form.username })
         return renderPage(c, { title: 'Log in', content, status: 401, messages: takeMessages(c) })

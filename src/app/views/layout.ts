@@ -1,4 +1,4 @@
-import { html } from 'hono/html'
+import { html, raw } from 'hono/html'
 import type { HtmlEscapedString } from 'hono/utils/html'
 import type { FlashMessage } from 'hono-jwt-session'
 
@@ -13,7 +13,8 @@ export interface PageChrome {
   flashes: readonly FlashMessage[]
 }
 
-const STYLE = `
+/** The site's only style sheet. Inserted as written: inside <style> the browser decodes no entities. */
+export const STYLE = `
   :root { color-scheme: light; --ink: #1f2933; --muted: #52606d; --line: #d9e2ec; --accent: #2f6f4e; --bg: #f7f5f0; }
   * { box-sizing: border-box; }
   body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--ink); background: var(--bg); }
@@ -52,7 +53,7 @@ export function layout(chrome: PageChrome, content: Html): Html {
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>${title} · Session Shop</title>
-    <style>${STYLE}</style>
+    <style>${raw(STYLE)}</style>
   </head>
   <body>
     <header>

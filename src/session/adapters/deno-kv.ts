@@ -71,8 +71,11 @@ interface SubjectValue {
   readonly expiresAt: number
 }
 
-/** A write gives up after this many lost races in a row (at most about 0.3 s of pauses in all). */
-const MAX_TRIES = 10
+/**
+ * A write gives up after this many lost races in a row (at most about 2 s of pauses in all, random,
+ * so half that on average). The middleware's own timeout bounds how long a request waits for it.
+ */
+const MAX_TRIES = 14
 
 /**
  * SQLite's refusal, at once, when another process holds the write lock of a local file: nothing was
@@ -82,9 +85,9 @@ function isLocked(error: unknown): boolean {
   return error instanceof Error && /database is locked/i.test(error.message)
 }
 
-/** Before try n (from 1): a random pause of up to 2ⁿ ms, at most 64, so writers that collided spread out. */
+/** Before try n (from 1): a random pause of up to 2ⁿ ms, at most 256, so writers that collided spread out. */
 function pause(tries: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 ** tries, 64)))
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 ** tries, 256)))
 }
 
 /**
