@@ -121,7 +121,10 @@ export class SessionInterface {
     const state = sessionState(opened.session)
 
     if (c.error !== undefined) {
-      if (state.accessed) markPersonal(c)
+      // The handler's changes are discarded and a valid cookie is left as it was; a refused one is
+      // still deleted, so it stops coming back.
+      if (verified === undefined && opened.hadCookie) sendSessionCookie(c, serializeCookieDeletion(config.cookie))
+      else if (state.accessed) markPersonal(c)
       return
     }
     await this.#revoke(state, verified, now)

@@ -486,3 +486,15 @@ describe('response headers', () => {
     expect(res.headers.getSetCookie()[0]).toBe('theme=dark; Path=/')
   })
 })
+
+describe('a refused cookie on a route that throws', () => {
+  test('is still deleted, so it stops coming back (a valid one would be left as it was)', async () => {
+    const t = sessionApp({ routes: { '/fail': () => { throw new Error('handler failed') } } })
+    const expired = await sessionToken(t.options, { user: 'u' }, { at: t.clock.ms - 3600_000, start: t.clock.ms - 3600_000 })
+    const res = await t.app.request('/fail', { headers: { Cookie: `session=${expired}` } })
+
+    expect(res.status).toBe(500)
+    expect(sessionSetCookie(res)?.attributes['max-age']).toBe('0')
+    expect(t.invalid).toEqual(['expired'])
+  })
+})
