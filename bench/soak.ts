@@ -2,6 +2,7 @@
 // what users do, hostile cookies mixed in, and a restart with a new secret (the old one as fallback)
 // part way through. `bun run soak` runs 5 minutes; `--duration=S --users=N` for other sizes.
 import { readFileSync } from 'node:fs'
+import { RedisServer } from '../test/support/redis-server.ts'
 import { BUN_ENTRY, startServer, type RunningServer } from '../test/support/server.ts'
 
 const OLD_SECRET = 'soak-old-secret-0123456789-abcdefghijklm'
@@ -61,7 +62,10 @@ function random(seed: number): () => number {
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const log = options.log ?? (() => {})
   const rand = random(options.seed ?? Date.now())
-  const env = { NODE_ENV: 'production', SESSION_COOKIE_SECURE: 'false', DEMO_USER: 'true' }
+  // Revocations in a persistent Redis, as a deployment that restarts keeps them: the in-process store
+  // would log everyone out at the restart, by design.
+  const redis = await RedisServer.start({ persistent: true })
+  const env = { NODE_ENV: 'production', SESSION_COOKIE_SECURE: 'false', DEMO_USER: 'true', REDIS_URL: redis.url }
   let server: RunningServer = await startServer(['bun', BUN_ENTRY], { ...env, SESSION_SECRET: OLD_SECRET })
   const report: SoakReport = {
     seconds: 0,
@@ -221,6 +225,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   await Promise.all([...users.map(loop), rotation])
   report.rssMb.end = rssMb(server.pid)
   await server.stop()
+  await redis[Symbol.asyncDispose]()
   if (!rotated) throw new Error('the run ended before the rotation')
   report.seconds = (performance.now() - started) / 1000
   latencies.sort((a, b) => a - b)

@@ -73,8 +73,10 @@ export function createApp(config: AppConfig) {
     }),
   )
   app.route('/test/session', tutorialRoutes)
-  app.route('/api', apiRoutes({ users: config.users, now }))
-  app.route('/', pageRoutes({ users: config.users, demoHint: config.demoHint ?? false, now, secureCookies: config.secureCookies, guard, addressOf }))
+  // "Log out on all devices" needs somewhere to record it for the other devices' requests to find.
+  const everywhere = config.session.revocation !== undefined
+  app.route('/api', apiRoutes({ users: config.users, now, everywhere }))
+  app.route('/', pageRoutes({ users: config.users, demoHint: config.demoHint ?? false, now, secureCookies: config.secureCookies, guard, addressOf, everywhere }))
   app.notFound(handleNotFound)
   app.onError(errorHandler(log))
   return app

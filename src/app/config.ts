@@ -1,4 +1,4 @@
-import { generateSecret, SessionConfigError, type SessionOptions } from 'hono-jwt-session'
+import { generateSecret, MemoryRevocationStore, SessionConfigError, type RevocationStore, type SessionOptions } from 'hono-jwt-session'
 import type { AppConfig } from './app.ts'
 import type { SocketAddress } from './http/client-address.ts'
 import { DEMO_USER, MemoryUserStore } from './auth/users.ts'
@@ -52,6 +52,19 @@ const headerName: Reader<string | undefined> = (raw, name) => {
   return raw
 }
 
+// Where Redis listens: redis://[user:password@]host[:port][/db], or rediss:// for TLS.
+const redisUrl: Reader<string | undefined> = (raw, name) => {
+  if (raw === undefined) return undefined
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new ConfigError(name, 'must be a URL such as redis://127.0.0.1:6379')
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new ConfigError(name, `must start with redis:// or rediss://, got "${url.protocol}//"`)
+  return raw
+}
+
 const list: Reader<string[]> = (raw, name) => {
   const items = raw?.split(',') ?? []
   if (items.some((item) => item === '')) throw new ConfigError(name, 'has an empty entry; separate secrets with single commas')
@@ -75,6 +88,11 @@ const VARIABLE_TABLE = {
   SESSION_COOKIE_SECURE: { read: flag, option: 'cookie.secure' },
   SESSION_COOKIE_NAME: { read: text, option: 'cookie.name' },
   DEMO_USER: { read: flag },
+  SESSION_ENCRYPT: { read: flag, option: 'encrypt' },
+  SESSION_REVOCATION: { read: flag },
+  SESSION_REVOCATION_CHECK_INTERVAL: { read: wholeNumber(0, Number.MAX_SAFE_INTEGER), option: 'revocation.checkInterval' },
+  REDIS_URL: { read: redisUrl },
+  DENO_KV_PATH: { read: text },
 } satisfies Record<string, { read: Reader<unknown>; option?: string }>
 
 type Variable = keyof typeof VARIABLE_TABLE
@@ -111,6 +129,22 @@ export interface ServerConfig extends AppConfig {
   production: boolean
   /** Things the operator should know at start-up, e.g. that a random secret is in use. */
   warnings: string[]
+  /** Where revocations are kept, in words, for the start-up line. */
+  revocations: string
+}
+
+/** What an entry file reads to make its runtime's shared revocation store. */
+export interface StoreSettings {
+  /** REDIS_URL: the Bun and Node entries keep revocations in that Redis. */
+  redisUrl: string | undefined
+  /** DENO_KV_PATH: the Deno entry keeps revocations in that Deno KV database ('default' for Deno Deploy's). */
+  denoKvPath: string | undefined
+}
+
+/** A shared revocation store an entry file made, and how to say so at start-up. */
+export interface SharedStore {
+  store: RevocationStore
+  description: string
 }
 
 export interface LoadOptions {
@@ -120,6 +154,11 @@ export interface LoadOptions {
   socketAddress?: SocketAddress
   /** Limits on login attempts, replacing the defaults (benchmarks compare settings with it). */
   login?: AppConfig['login']
+  /**
+   * The runtime's shared revocation store, made by the entry file from the settings (Redis, Deno KV, a
+   * Durable Object), or undefined when none is configured: then revocations live in this process.
+   */
+  sharedStore?: (settings: StoreSettings) => SharedStore | undefined
 }
 
 /**
@@ -137,12 +176,22 @@ export function loadConfig(env: Environment, options: LoadOptions = {}): ServerC
     secret = (options.generateSecret ?? generateSecret)()
     warnings.push('SESSION_SECRET is not set: using a random secret, so sessions end when the process restarts.')
   }
+  // Logout revokes the session, so a copy of its cookie is refused: in a store the instances share when
+  // the entry made one, else in this process (right for one instance; a restart logs everyone out).
+  const revoking = settings.SESSION_REVOCATION ?? true
+  const shared = revoking ? options.sharedStore?.({ redisUrl: settings.REDIS_URL, denoKvPath: settings.DENO_KV_PATH }) : undefined
+  const interval = settings.SESSION_REVOCATION_CHECK_INTERVAL ?? 0
+  const revocations = revoking
+    ? `${shared?.description ?? 'in this process (a restart logs everyone out)'}, checked ${interval === 0 ? 'on every request' : `at most every ${interval} s`}`
+    : 'off (SESSION_REVOCATION=false): logout ends the session in that browser only'
   const session: SessionOptions = {
     secret,
     fallbackSecrets: settings.SESSION_SECRET_FALLBACKS,
     idleTimeout: settings.SESSION_IDLE_TIMEOUT,
     absoluteTimeout: settings.SESSION_ABSOLUTE_TIMEOUT,
+    encrypt: settings.SESSION_ENCRYPT,
     cookie: { name: settings.SESSION_COOKIE_NAME },
+    ...(revoking ? { revocation: { store: shared?.store ?? new MemoryRevocationStore(), checkInterval: settings.SESSION_REVOCATION_CHECK_INTERVAL } } : {}),
   }
   // The demo account (user / password) is for trying the app out; production has it only when asked.
   // Whenever it exists, the operator is told, since anyone who can reach the server can use it.
@@ -155,6 +204,7 @@ export function loadConfig(env: Environment, options: LoadOptions = {}): ServerC
     hostname: settings.HOST ?? (production ? undefined : '127.0.0.1'),
     production,
     warnings,
+    revocations,
     session,
     secureCookies: settings.SESSION_COOKIE_SECURE ?? production,
     users: new MemoryUserStore(demo ? [DEMO_USER] : []),

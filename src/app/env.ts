@@ -3,10 +3,11 @@ import type { CartLine } from './shop/cart.ts'
 
 /** What this app keeps in a visitor's session. */
 export interface AppSession extends FlashData {
-  /** The tutorial's name; login also sets it to the user's name. */
+  /**
+   * The tutorial's name; login also sets it to the user's name. Who is logged in is the session's
+   * subject, which only login sets, so `username` alone proves nothing.
+   */
   username?: string
-  /** Who is logged in. Only login sets it, so only it (never `username`) proves a login. */
-  userId?: string
   cart?: CartLine[]
 }
 

@@ -1,10 +1,32 @@
 // Node entry (@hono/node-server). `bun run start:node` bundles this file for Node with `bun build` and runs it.
 import { serve } from '@hono/node-server'
 import { getConnInfo } from '@hono/node-server/conninfo'
+import { fromNodeRedis, RedisRevocationStore } from 'hono-jwt-session/redis'
+import { createClient } from 'redis'
 import { boot, listeningLine } from '../app/boot.ts'
 
-// @hono/node-server's helper reads the incoming request's socket (c.env.incoming.socket.remoteAddress).
-const booted = boot(process.env, { socketAddress: (c) => getConnInfo(c).remote.address })
+/**
+ * Revocations in Redis, through node-redis: no offline queue, so a call fails at once while Redis is
+ * down (the session middleware then serves recently checked sessions or answers 503); it reconnects by
+ * itself. Connecting is not awaited: node-redis waits for ever for a Redis that is down.
+ */
+function redisStore(url: string): RedisRevocationStore {
+  const client = createClient({ url, disableOfflineQueue: true, socket: { connectTimeout: 2_000, reconnectStrategy: (tries) => Math.min(tries * 100, 2_000) } })
+  let reported = false
+  client.on('error', (error: Error) => {
+    if (!reported) console.warn(`Warning: Redis at ${url} is not reachable: ${error.message}`)
+    reported = true
+  })
+  client.on('ready', () => (reported = false))
+  void client.connect().catch(() => {})
+  return new RedisRevocationStore(fromNodeRedis(client))
+}
+
+const booted = boot(process.env, {
+  // @hono/node-server's helper reads the incoming request's socket (c.env.incoming.socket.remoteAddress).
+  socketAddress: (c) => getConnInfo(c).remote.address,
+  sharedStore: ({ redisUrl }) => (redisUrl === undefined ? undefined : { store: redisStore(redisUrl), description: `in Redis at ${new URL(redisUrl).host}` }),
+})
 if (!booted.ok) {
   console.error(booted.message)
   process.exit(1)
@@ -13,5 +35,6 @@ const { config, app } = booted
 for (const warning of config.warnings) console.warn(`Warning: ${warning}`)
 
 serve({ fetch: app.fetch, hostname: config.hostname, port: config.port }, (info) => {
+  console.log(`Revocations: ${config.revocations}`)
   console.log(listeningLine(config, info.port, `Node ${process.version}`))
 })

@@ -104,9 +104,10 @@ describe('login', () => {
       expect(after.start).toBe(clock.seconds)
     })
 
-    test('stores the user\'s id and name in the session', async () => {
-      const { jar } = await loggedInWithCart()
-      expect(sessionData(jar)).toMatchObject({ userId: 'u-1', username: 'user' })
+    test('makes the session the user\'s (its subject) and stores the name', async () => {
+      const { jar, after } = await loggedInWithCart()
+      expect(after.sub).toBe('u-1')
+      expect(sessionData(jar)).toMatchObject({ username: 'user' })
     })
 
     test('keeps the cart', async () => {

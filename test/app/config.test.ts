@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'bun:test'
+import { MemoryRevocationStore } from 'hono-jwt-session'
 import { createApp } from '../../src/app/app.ts'
 import { ConfigError, loadConfig, startupErrorMessage, type Environment } from '../../src/app/config.ts'
 
@@ -57,6 +58,8 @@ describe('configuration from the environment', () => {
       SESSION_ABSOLUTE_TIMEOUT: '3600',
       SESSION_COOKIE_SECURE: 'true',
       SESSION_COOKIE_NAME: '__Host-session',
+      SESSION_ENCRYPT: 'true',
+      SESSION_REVOCATION_CHECK_INTERVAL: '30',
     })
     expect(config.port).toBe(8080)
     expect(config.session).toEqual({
@@ -64,9 +67,25 @@ describe('configuration from the environment', () => {
       fallbackSecrets: ['a'.repeat(32), 'b'.repeat(40)],
       idleTimeout: 600,
       absoluteTimeout: 3600,
+      encrypt: true,
       cookie: { name: '__Host-session' },
+      revocation: { store: expect.any(MemoryRevocationStore), checkInterval: 30 },
     })
     expect(config.secureCookies).toBe(true)
+  })
+
+  test('revocations live in this process unless the entry file made a shared store', () => {
+    expect(loadConfig({}).revocations).toBe('in this process (a restart logs everyone out), checked on every request')
+    const store = new MemoryRevocationStore()
+    const config = loadConfig({ REDIS_URL: 'redis://cache:6379' }, { sharedStore: ({ redisUrl }) => ({ store, description: `in Redis at ${redisUrl}` }) })
+    expect(config.session.revocation?.store).toBe(store)
+    expect(config.revocations).toBe('in Redis at redis://cache:6379, checked on every request')
+  })
+
+  test('SESSION_REVOCATION=false turns revocation off: logout ends the session in that browser only', () => {
+    const config = loadConfig({ SESSION_REVOCATION: 'false' })
+    expect(config.session.revocation).toBeUndefined()
+    expect(config.revocations).toStartWith('off')
   })
 
   test('a __Host- cookie name with SESSION_COOKIE_SECURE=true starts', () => {
@@ -89,6 +108,11 @@ describe('configuration from the environment', () => {
     ['a cookie name with a semicolon', { SESSION_COOKIE_NAME: 'a;b' }, /SESSION_COOKIE_NAME: /],
     ['a port out of range', { PORT: '70000' }, /PORT must be a whole number from 0 to 65535/],
     ['a port that is not a number', { PORT: 'http' }, /PORT must be a whole number/],
+    ['a Redis URL that is not a URL', { REDIS_URL: 'localhost:6379' }, /REDIS_URL must (be a URL|start with redis)/],
+    ['a Redis URL of another scheme', { REDIS_URL: 'http://cache:6379' }, /REDIS_URL must start with redis:\/\/ or rediss:\/\//],
+    ['an encryption flag that is not true/false', { SESSION_ENCRYPT: '1' }, /SESSION_ENCRYPT must be "true" or "false"/],
+    ['a negative check interval', { SESSION_REVOCATION_CHECK_INTERVAL: '-1' }, /SESSION_REVOCATION_CHECK_INTERVAL must be a whole number/],
+    ['a check interval beyond the absolute timeout', { SESSION_REVOCATION_CHECK_INTERVAL: '50000' }, /SESSION_REVOCATION_CHECK_INTERVAL: .*revocation.checkInterval/],
   ]
   for (const [label, env, message] of refused) {
     test(`refuses to start with ${label}`, () => {

@@ -100,7 +100,7 @@ describe('log lines never carry untrusted text raw', () => {
 describe('refused session cookies leave one log line each, never the token', () => {
   test('a token made for another audience (the library default, the cookie name) is refused as wrong-audience', async () => {
     const { app, lines, config } = appWithLog()
-    const foreign = await sessionCookie({ secret: APP_SECRET, cookie: { secure: false }, clock: config.session.clock }, { userId: 'u-1', username: 'user' })
+    const foreign = await sessionCookie({ secret: APP_SECRET, cookie: { secure: false }, clock: config.session.clock }, { username: 'user' }, { subject: 'u-1' })
     const jar = new CookieJar().set(foreign)
     const res = await jar.request(app, '/api/me')
     expect(res.status).toBe(401)
@@ -110,7 +110,7 @@ describe('refused session cookies leave one log line each, never the token', () 
 
   test(`a token for this app's own audience, ${SESSION_AUDIENCE}, is accepted without a word`, async () => {
     const { app, lines, config } = appWithLog()
-    const own = await sessionCookie({ secret: APP_SECRET, cookie: { secure: false }, clock: config.session.clock, audience: SESSION_AUDIENCE }, { userId: 'u-1', username: 'user' })
+    const own = await sessionCookie({ secret: APP_SECRET, cookie: { secure: false }, clock: config.session.clock, audience: SESSION_AUDIENCE }, { username: 'user' }, { subject: 'u-1' })
     const res = await new CookieJar().set(own).request(app, '/api/me')
     expect(res.status).toBe(200)
     expect(lines).toEqual([])

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { readFileSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { SESSION_AUDIENCE } from '../../src/app/app.ts'
 import { VARIABLES } from '../../src/app/config.ts'
@@ -9,25 +9,41 @@ import { OLD_SECRET, OTHER_SECRET } from '../support/secrets.ts'
 import { sessionToken } from '../support/session-app.ts'
 import { sessionSetCookie, StrictCookieJar } from '../support/set-cookie.ts'
 import { RUNTIME_NAMES, RUNTIMES, type RuntimeName } from '../support/runtimes.ts'
+import { RedisServer } from '../support/redis-server.ts'
 import { ROOT, type RunningServer } from '../support/server.ts'
 
 const SECRET = 'runtime-secret-0123456789-abcdefghijklm'
 const STARTUP = 90_000
 const servers = {} as Record<RuntimeName, RunningServer>
+let redis: RedisServer
+/** Deno's revocations go to a KV file of its own, under data/ (which start:deno lets it write). */
+const DENO_KV = `data/runtimes-test-${crypto.randomUUID()}.sqlite3`
 
-beforeAll(async () => {
-  const started = await Promise.allSettled(
-    RUNTIME_NAMES.map(async (name) => [name, await RUNTIMES[name]({ SESSION_SECRET: SECRET, SESSION_SECRET_FALLBACKS: OLD_SECRET })] as const),
-  )
-  for (const result of started) {
-    if (result.status === 'fulfilled') servers[result.value[0]] = result.value[1]
-  }
+/** Starts one server per runtime with `env` (each in parallel); a failure reports every runtime's output. */
+async function startAll(env: (name: RuntimeName) => Record<string, string>): Promise<Record<RuntimeName, RunningServer>> {
+  const started = await Promise.allSettled(RUNTIME_NAMES.map(async (name) => [name, await RUNTIMES[name](env(name))] as const))
+  const running = {} as Record<RuntimeName, RunningServer>
+  for (const result of started) if (result.status === 'fulfilled') running[result.value[0]] = result.value[1]
   const failed = started.filter((r) => r.status === 'rejected')
-  if (failed.length > 0) throw new Error(failed.map((r) => String((r as PromiseRejectedResult).reason)).join('\n\n'))
+  if (failed.length > 0) {
+    await Promise.all(Object.values(running).map((s) => s.stop()))
+    throw new Error(failed.map((r) => String((r as PromiseRejectedResult).reason)).join('\n\n'))
+  }
+  return running
+}
+
+// Each runtime keeps revocations where its entry file puts them when configured: Bun and Node in one
+// real Redis (shared, as instances behind a load balancer), Deno in Deno KV, Workers in a Durable Object.
+beforeAll(async () => {
+  redis = await RedisServer.start()
+  const shared: Partial<Record<RuntimeName, Record<string, string>>> = { bun: { REDIS_URL: redis.url }, node: { REDIS_URL: redis.url }, deno: { DENO_KV_PATH: DENO_KV } }
+  Object.assign(servers, await startAll((name) => ({ SESSION_SECRET: SECRET, SESSION_SECRET_FALLBACKS: OLD_SECRET, ...shared[name] })))
 }, STARTUP)
 
 afterAll(async () => {
   await Promise.all(Object.values(servers).map((s) => s.stop()))
+  await redis?.[Symbol.asyncDispose]()
+  for (const suffix of ['', '-wal', '-shm']) rmSync(join(ROOT, DENO_KV + suffix), { force: true })
 }, 30_000)
 
 /** The body of `path` on `server`, requested with the jar's cookies. */
@@ -42,7 +58,7 @@ async function mintWith(secret: string): Promise<string> {
 
 /** A token the servers would have issued after the demo user logged in. */
 async function loggedInToken(): Promise<string> {
-  return sessionToken({ secret: SECRET, cookie: { secure: false }, audience: SESSION_AUDIENCE }, { userId: 'u-1', username: 'user' })
+  return sessionToken({ secret: SECRET, cookie: { secure: false }, audience: SESSION_AUDIENCE }, { username: 'user' }, { subject: 'u-1' })
 }
 
 const postJson = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
@@ -164,6 +180,21 @@ for (const name of RUNTIME_NAMES) {
         expect(cross.status).toBe(403)
       })
 
+      test('the server says where it keeps revocations', () => {
+        const where = { bun: 'in Redis', node: 'in Redis', deno: 'in Deno KV', workers: 'in a Durable Object' }[name]
+        expect(server().output()).toContain(`Revocations: ${where}`)
+      })
+
+      test('a copy of the cookie taken before logout is anonymous after it, and cannot check out', async () => {
+        const browser = new StrictCookieJar()
+        await browser.request(server(), '/login', loginForm('password'))
+        await browser.request(server(), '/api/cart/items', postJson({ productId: 'gift-card-25' }))
+        const stolen = new StrictCookieJar().set('session', browser.get('session')!)
+        expect((await browser.request(server(), '/api/logout', { method: 'POST' })).status).toBe(204)
+        expect((await stolen.request(server(), '/api/me')).status).toBe(401)
+        expect((await stolen.request(server(), '/api/cart/checkout', { method: 'POST' })).status).toBe(401)
+      })
+
       test('logging out ends the session: /api/me is 401 after it', async () => {
         const jar = new StrictCookieJar().set('session', await loggedInToken())
         expect((await jar.request(server(), '/api/me')).status).toBe(200)
@@ -174,17 +205,43 @@ for (const name of RUNTIME_NAMES) {
   })
 }
 
+describe('instances sharing one Redis', () => {
+  test('a logout on Bun ends a copied cookie on Node, and "everywhere" on Node ends the other device on Bun', async () => {
+    const [laptop, phone] = [new StrictCookieJar(), new StrictCookieJar()]
+    await laptop.request(servers.bun, '/login', loginForm('password'))
+    await phone.request(servers.node, '/login', loginForm('password'))
+    const stolen = new StrictCookieJar().set('session', laptop.get('session')!)
+    await laptop.request(servers.bun, '/api/logout', { method: 'POST' })
+    expect((await stolen.request(servers.node, '/api/me')).status).toBe(401)
+    expect((await phone.request(servers.bun, '/api/me')).status).toBe(200)
+
+    const other = new StrictCookieJar()
+    await other.request(servers.bun, '/login', loginForm('password'))
+    await phone.request(servers.node, '/api/logout', postJson({ everywhere: true }))
+    expect((await other.request(servers.bun, '/api/me')).status).toBe(401)
+  })
+})
+
 describe('one secret, every runtime', () => {
+  // Without revocation, so no store's epoch stands between runtimes: the token alone must carry over.
+  const plain = {} as Record<RuntimeName, RunningServer>
+  beforeAll(async () => {
+    Object.assign(plain, await startAll(() => ({ SESSION_SECRET: SECRET, SESSION_REVOCATION: 'false' })))
+  }, STARTUP)
+  afterAll(async () => {
+    await Promise.all(Object.values(plain).map((s) => s.stop()))
+  }, 30_000)
+
   test('a token issued by each runtime is accepted by every other', async () => {
     const kids = new Set<unknown>()
     for (const from of RUNTIME_NAMES) {
       const issuer = new StrictCookieJar()
-      await issuer.request(servers[from], '/test/session/set')
+      await issuer.request(plain[from], '/test/session/set')
       const issued = issuer.get('session')!
       kids.add(headerOf(issued).kid)
       for (const to of RUNTIME_NAMES) {
         const reader = new StrictCookieJar().set('session', issued)
-        expect(`${from} → ${to}: ${await text(reader, servers[to], '/test/session/check')}`).toBe(`${from} → ${to}: Logged in as user`)
+        expect(`${from} → ${to}: ${await text(reader, plain[to], '/test/session/check')}`).toBe(`${from} → ${to}: Logged in as user`)
         expect(claimsOf(reader.get('session')!).sid).toBe(claimsOf(issued).sid)
       }
     }
@@ -218,9 +275,11 @@ describe('refusing a bad configuration', () => {
   }, STARTUP)
 })
 
-test('start:deno allows exactly the variables the app reads', () => {
+test('start:deno allows exactly the variables the app reads, and files only under data/ (its Deno KV)', () => {
   const scripts = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>
   const allowed = /--allow-env=(\S+)/.exec(scripts['start:deno']!)![1]!.split(',')
   expect(allowed.sort()).toEqual([...VARIABLES].sort())
-  expect(scripts['start:deno']).not.toMatch(/--allow-(all|read|write|run|ffi|sys)|\s-A\s/)
+  const files = scripts['start:deno']!.match(/--allow-(read|write)(=\S+)?/g)
+  expect(files).toEqual(['--allow-read=data', '--allow-write=data'])
+  expect(scripts['start:deno']).not.toMatch(/--allow-(all|run|ffi|sys)|\s-A\s/)
 })

@@ -1,7 +1,7 @@
 // The real demo app (createApp) with the demo user (user / password) and a TestClock, for tests of the
 // shop's routes. Drive it with a StrictCookieJar; form() and json() build request bodies. login() posts the
 // form (for tests of logging in); loggedIn(options) is the session a login leaves (for tests of what follows).
-import type { SessionOptions } from 'hono-jwt-session'
+import { MemoryRevocationStore, type SessionOptions } from 'hono-jwt-session'
 import { sessionCookie, TestClock, type CookieJar } from 'hono-jwt-session/testing'
 import { createApp, SESSION_AUDIENCE } from '../../src/app/app.ts'
 import { DEMO_USER, MemoryUserStore } from '../../src/app/auth/users.ts'
@@ -12,7 +12,14 @@ import { SECRET } from './secrets.ts'
 /** The real app with the demo user and an injected clock; `options` are its exact session options. */
 export function shop() {
   const clock = new TestClock()
-  const options: SessionOptions = { secret: SECRET, cookie: { secure: false }, audience: SESSION_AUDIENCE, clock: clock.now }
+  // As loadConfig() sets the app up by default: revocations in this process.
+  const options: SessionOptions = {
+    secret: SECRET,
+    cookie: { secure: false },
+    audience: SESSION_AUDIENCE,
+    clock: clock.now,
+    revocation: { store: new MemoryRevocationStore() },
+  }
   const app = createApp({ session: options, secureCookies: false, users: new MemoryUserStore([DEMO_USER]), demoHint: true })
   return { app, clock, options }
 }
@@ -34,7 +41,7 @@ export async function login(app: Shop, jar: CookieJar, password = 'password', us
 
 /** A session cookie for the demo user, logged in as the login form leaves it, holding `data` besides. */
 export async function loggedIn(options: SessionOptions, data: AppSession = {}): Promise<string> {
-  return sessionCookie<AppSession>(options, { ...data, userId: DEMO_USER.id, username: DEMO_USER.name })
+  return sessionCookie<AppSession>(options, { ...data, username: DEMO_USER.name }, { subject: DEMO_USER.id })
 }
 
 /** The session's data as the cookie in the jar carries it. */

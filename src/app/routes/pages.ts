@@ -21,6 +21,8 @@ export interface PageDeps {
   guard: LoginGuard
   /** The key a request's client is throttled by (see client-address.ts). */
   addressOf: (c: Context) => string
+  /** Whether logout can end the user's other sessions (revocation is on). */
+  everywhere: boolean
 }
 
 /** "Try again in 5 seconds." / "in 3 minutes." */
@@ -30,11 +32,11 @@ function waitText(seconds: number): string {
 }
 
 /** The HTML site: every action is a plain form post answered with 303 (works without JavaScript). */
-export function pageRoutes({ users, demoHint, now, secureCookies, guard, addressOf }: PageDeps) {
+export function pageRoutes({ users, demoHint, now, secureCookies, guard, addressOf, everywhere: revocation }: PageDeps) {
   return new Hono<AppEnv>()
     .get('/', async (c) => {
       const user = await currentUser(c.var.session, users)
-      const content = homePage(user?.name, new Cart(c.var.session).view())
+      const content = homePage(user?.name, new Cart(c.var.session).view(), { everywhere: revocation })
       return renderPage(c, { title: 'Home', content, messages: takeMessages(c) })
     })
     .get('/login', (c) => renderPage(c, { title: 'Log in', content: loginPage({ demoHint }), messages: takeMessages(c) }))
@@ -60,9 +62,11 @@ export function pageRoutes({ users, demoHint, now, secureCookies, guard, address
       c.var.session.flash(`Logged in as ${user.name}.`, 'success')
       return c.redirect('/', 303)
     })
-    .post('/logout', (c) => {
+    .post('/logout', async (c) => {
+      // The header's button posts an empty form; the home page's "on all devices" one adds `everywhere`.
+      const everywhere = c.req.header('content-type') !== undefined && (await readForm(c)).everywhere !== undefined
+      logOut(c.var.session, { everywhere, revocation })
       // The goodbye cannot live in a session that no longer exists: it rides in a flag cookie (messages.ts).
-      logOut(c.var.session)
       sayFarewell(c, secureCookies)
       return c.redirect('/', 303)
     })

@@ -3,11 +3,17 @@ import { MAX_QUANTITY, type CartView } from '../shop/cart.ts'
 import { formatPrice, type Product } from '../shop/catalogue.ts'
 import type { Html } from './layout.ts'
 
-export function homePage(userName: string | undefined, cart: CartView): Html {
+export function homePage(userName: string | undefined, cart: CartView, options: { everywhere: boolean }): Html {
   return html`<h1>Welcome${userName === undefined ? '' : html`, ${userName}`}</h1>
     <p>${userName === undefined
       ? html`You are not logged in. <a href="/login">Log in</a> to check out; your cart is kept either way.`
       : html`Your session knows who you are until you log out or stay away too long.`}</p>
+    ${userName === undefined || !options.everywhere
+      ? ''
+      : html`<form method="post" action="/logout" id="logout-everywhere">
+          <input type="hidden" name="everywhere" value="1" />
+          <button class="secondary" type="submit">Log out on all devices</button>
+        </form>`}
     <p>Your <a href="/cart">cart</a> holds ${cart.itemCount} ${cart.itemCount === 1 ? 'item' : 'items'}${cart.itemCount > 0 ? html` worth ${formatPrice(cart.total)}` : ''}.
       Browse the <a href="/products">products</a>.</p>`
 }

@@ -19,7 +19,7 @@ export function renderPage(c: Context<AppEnv>, page: Page) {
   const chrome = {
     title: page.title,
     // Display only: authorization (checkout, /api/me) looks the user up in the store.
-    userName: s.has('userId') ? s.get('username') : undefined,
+    userName: s.subject === undefined ? undefined : s.get('username'),
     cartCount: new Cart(s).view().itemCount,
     flashes: page.messages ?? [],
   }
