@@ -19,6 +19,26 @@ export function boot(env: Environment, options?: LoadOptions): Booted {
 }
 
 /**
+ * What an entry file that can refuse to start does (Bun, Node, Deno): the app and its configuration,
+ * with the warnings printed; or, for a configuration mistake, the one line naming it, then the
+ * runtime's exit with status 1.
+ */
+export function bootOrExit(env: Environment, options: LoadOptions, exit: (code: number) => never): { config: ServerConfig; app: App } {
+  const booted = boot(env, options)
+  if (!booted.ok) {
+    console.error(booted.message)
+    return exit(1)
+  }
+  for (const warning of booted.config.warnings) console.warn(`Warning: ${warning}`)
+  return booted
+}
+
+/** The description of revocations kept in the Redis at `url`, for the start-up line. */
+export function inRedis(url: string): string {
+  return `in Redis at ${new URL(url).host}`
+}
+
+/**
  * The line every entry prints once it listens: an address to open, the interfaces, the mode and the
  * runtime. `port` is the one the runtime bound (PORT=0 picks a free one).
  */

@@ -2,7 +2,7 @@
 import { RedisClient } from 'bun'
 import { generateSecret } from 'hono-jwt-session'
 import { RedisRevocationStore } from 'hono-jwt-session/redis'
-import { boot, listeningLine } from '../app/boot.ts'
+import { bootOrExit, inRedis, listeningLine } from '../app/boot.ts'
 
 // Kept on globalThis so a hot reload (`bun run dev`) does not log everyone out.
 const hot = globalThis as { devSessionSecret?: string }
@@ -22,18 +22,12 @@ function redisStore(url: string): RedisRevocationStore {
   return new RedisRevocationStore(client)
 }
 
-const booted = boot(Bun.env, {
+const { config, app } = bootOrExit(Bun.env, {
   generateSecret: () => (hot.devSessionSecret ??= generateSecret()),
   // Bun.serve passes itself to fetch as the second argument, which Hono makes c.env.
   socketAddress: (c) => (c.env as Bun.Server<unknown>).requestIP(c.req.raw)?.address,
-  sharedStore: ({ redisUrl }) => (redisUrl === undefined ? undefined : { store: redisStore(redisUrl), description: `in Redis at ${new URL(redisUrl).host}` }),
-})
-if (!booted.ok) {
-  console.error(booted.message)
-  process.exit(1)
-}
-const { config, app } = booted
-for (const warning of config.warnings) console.warn(`Warning: ${warning}`)
+  sharedStore: ({ redisUrl }) => (redisUrl === undefined ? undefined : { store: redisStore(redisUrl), description: inRedis(redisUrl) }),
+}, process.exit)
 await connected
 
 const server = Bun.serve({ hostname: config.hostname, port: config.port, fetch: app.fetch })

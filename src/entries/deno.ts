@@ -1,6 +1,6 @@
 // Deno entry: `bun run start:deno`. Reads only the app's variables (matching --allow-env in package.json).
 import { DenoKvRevocationStore } from 'hono-jwt-session/deno-kv'
-import { boot, listeningLine } from '../app/boot.ts'
+import { bootOrExit, listeningLine } from '../app/boot.ts'
 import { pickEnvironment } from '../app/config.ts'
 
 /**
@@ -16,17 +16,11 @@ async function openKv(path: string): Promise<Deno.Kv> {
 const env = pickEnvironment((name) => Deno.env.get(name))
 const kv = env.DENO_KV_PATH === undefined || env.DENO_KV_PATH === '' ? undefined : await openKv(env.DENO_KV_PATH)
 
-const booted = boot(env, {
+const { config, app } = bootOrExit(env, {
   // Deno.serve passes the handler info (remoteAddr) to fetch as the second argument, which Hono makes c.env.
   socketAddress: (c) => (c.env as Deno.ServeHandlerInfo<Deno.NetAddr>).remoteAddr.hostname,
   sharedStore: ({ denoKvPath }) => (kv === undefined ? undefined : { store: new DenoKvRevocationStore(kv), description: `in Deno KV (${denoKvPath})` }),
-})
-if (!booted.ok) {
-  console.error(booted.message)
-  Deno.exit(1)
-}
-const { config, app } = booted
-for (const warning of config.warnings) console.warn(`Warning: ${warning}`)
+}, Deno.exit)
 
 Deno.serve(
   {

@@ -3,7 +3,7 @@ import { serve } from '@hono/node-server'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import { fromNodeRedis, RedisRevocationStore } from 'hono-jwt-session/redis'
 import { createClient } from 'redis'
-import { boot, listeningLine } from '../app/boot.ts'
+import { bootOrExit, inRedis, listeningLine } from '../app/boot.ts'
 
 /**
  * Revocations in Redis, through node-redis: no offline queue, so a call fails at once while Redis is
@@ -22,17 +22,11 @@ function redisStore(url: string): RedisRevocationStore {
   return new RedisRevocationStore(fromNodeRedis(client))
 }
 
-const booted = boot(process.env, {
+const { config, app } = bootOrExit(process.env, {
   // @hono/node-server's helper reads the incoming request's socket (c.env.incoming.socket.remoteAddress).
   socketAddress: (c) => getConnInfo(c).remote.address,
-  sharedStore: ({ redisUrl }) => (redisUrl === undefined ? undefined : { store: redisStore(redisUrl), description: `in Redis at ${new URL(redisUrl).host}` }),
-})
-if (!booted.ok) {
-  console.error(booted.message)
-  process.exit(1)
-}
-const { config, app } = booted
-for (const warning of config.warnings) console.warn(`Warning: ${warning}`)
+  sharedStore: ({ redisUrl }) => (redisUrl === undefined ? undefined : { store: redisStore(redisUrl), description: inRedis(redisUrl) }),
+}, process.exit)
 
 serve({ fetch: app.fetch, hostname: config.hostname, port: config.port }, (info) => {
   console.log(`Revocations: ${config.revocations}`)
