@@ -144,7 +144,7 @@ export class SessionInterface {
       !verified.key.current ||
       verified.format !== config.format ||
       now - verified.claims.iat >= config.idleTimeout / 2 ||
-      stamp?.checked !== verified.claims.checked ||
+      this.#stampChanged(stamp, verified.claims) ||
       state.changed()
     if (!due) {
       if (state.accessed) markPersonal(c)
@@ -196,6 +196,17 @@ export class SessionInterface {
     if (revocation !== undefined && verified !== undefined && state.renewed) {
       await revocation.revokeSession({ sessionId: verified.claims.sid, expiresAt: verified.claims.start + absoluteTimeout + clockTolerance, now })
     }
+  }
+
+  /**
+   * Whether the token must be reissued for what it says about revocation: a new epoch, or a check whose
+   * time lets the next requests skip the store. With checkInterval 0 the store is asked every time
+   * anyway, so a newer check time alone is no reason.
+   */
+  #stampChanged(stamp: RevocationStamp | undefined, claims: SessionClaims): boolean {
+    if (stamp === undefined) return false
+    if (stamp.epoch !== claims.epoch) return true
+    return (this.#config.revocation?.checkInterval ?? 0) > 0 && stamp.checked !== claims.checked
   }
 
   #refused(reason: InvalidSessionReason, c: Context): void {

@@ -507,3 +507,30 @@ describe('the in-process store', () => {
     expect(store.size).toBeLessThanOrEqual(5000 + 1024)
   })
 })
+
+describe('revocation and the reissue policy', () => {
+  test('with refreshEachRequest: false and checks on every request, an unchanged session is not reissued', async () => {
+    const store = new FaultyStore()
+    const clock = new TestClock()
+    const shop = instance(store, clock, {}, { refreshEachRequest: false })
+    const jar = new CookieJar()
+    await jar.request(shop.app, '/login/ada', { method: 'POST' })
+    clock.advance(10)
+    const calls = store.calls
+    const res = await jar.request(shop.app, '/me')
+
+    expect(store.calls - calls).toBe(1)
+    expect(res.headers.getSetCookie()).toEqual([])
+  })
+
+  test('with a check interval, a session checked again is reissued, so its next requests can skip the store', async () => {
+    const store = new FaultyStore()
+    const clock = new TestClock()
+    const shop = instance(store, clock, { checkInterval: 30 }, { refreshEachRequest: false })
+    const jar = new CookieJar()
+    await jar.request(shop.app, '/login/ada', { method: 'POST' })
+    clock.advance(30)
+
+    expect((await jar.request(shop.app, '/me')).headers.getSetCookie()).toHaveLength(1)
+  })
+})
