@@ -101,10 +101,12 @@ export function resolveCookie(options: SessionCookieOptions | undefined): Sessio
 
 /** What the request's Cookie header holds under the session's name. */
 export interface SessionCookieValues {
-  /** Values that may be a token, in the order sent (browsers put the most specific Path first). */
+  /** Values that may be a token, in the order sent (browsers put the most specific Path first), at most a few. */
   readonly candidates: readonly string[]
-  /** Values that cannot be a token we issued: quoted, encoded, too long, or beyond the first few. */
+  /** Values that cannot be a token we issued: quoted, encoded, too long. */
   readonly refused: number
+  /** Values that might have been tokens, beyond the few this request verifies. */
+  readonly skipped: number
 }
 
 /**
@@ -115,15 +117,17 @@ export interface SessionCookieValues {
 export function readSessionCookies(header: string | null | undefined, name: string): SessionCookieValues {
   const candidates: string[] = []
   let refused = 0
-  if (header === null || header === undefined || !header.includes(name)) return { candidates, refused }
+  let skipped = 0
+  if (header === null || header === undefined || !header.includes(name)) return { candidates, refused, skipped }
   for (const pair of header.split(';')) {
     const eq = pair.indexOf('=')
     if (eq === -1 || pair.slice(0, eq).trim() !== name) continue
     const value = pair.slice(eq + 1)
-    if (name.length + value.length > MAX_COOKIE_BYTES || !TOKEN_TEXT.test(value) || candidates.length === MAX_CANDIDATES) refused++
+    if (name.length + value.length > MAX_COOKIE_BYTES || !TOKEN_TEXT.test(value)) refused++
+    else if (candidates.length === MAX_CANDIDATES) skipped++
     else candidates.push(value)
   }
-  return { candidates, refused }
+  return { candidates, refused, skipped }
 }
 
 function attributes(cookie: SessionCookie): string {

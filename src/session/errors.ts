@@ -33,6 +33,9 @@ export type InvalidSessionReason =
    */
   | 'store-reset'
 
+/** The response of an error about the visitor's session depends on the cookie, and is theirs alone. */
+const PERSONAL = { 'Content-Type': 'text/plain; charset=UTF-8', Vary: 'Cookie', 'Cache-Control': 'private' }
+
 /** A mistake in the options given to `session()`; thrown when the middleware is built. */
 export class SessionConfigError extends Error {
   /** A stable code to test for, whatever the message says. */
@@ -80,9 +83,8 @@ export class SessionTooLargeError extends HTTPException {
     readonly size: number,
     readonly limit: number,
   ) {
-    super(413, {
-      message: `The session is too large to store: its cookie would take ${size} bytes, over the limit of ${limit}.`,
-    })
+    const message = `The session is too large to store: its cookie would take ${size} bytes, over the limit of ${limit}.`
+    super(413, { message, res: new Response(message, { status: 413, headers: PERSONAL }) })
   }
 }
 
@@ -106,7 +108,7 @@ export class SessionStoreUnavailableError extends HTTPException {
       message: 'The session cannot be checked right now; try again shortly.',
       res: new Response('The session cannot be checked right now; try again shortly.', {
         status: 503,
-        headers: { 'Retry-After': String(retryAfter), 'Content-Type': 'text/plain; charset=UTF-8' },
+        headers: { ...PERSONAL, 'Retry-After': String(retryAfter) },
       }),
       cause: options.cause,
     })

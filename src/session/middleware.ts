@@ -25,10 +25,10 @@ function interfaces<E extends Env>(options: SessionOptions | SessionOptionsFacto
     return () => single
   }
   const byFingerprint = new Map<string, SessionInterface>()
-  let last: { options: SessionOptions; built: SessionInterface } | undefined
   return (c) => {
+    // Fingerprinted every time, never recognised by identity: a factory may fill in and return one
+    // shared object, and then the same object means a different configuration.
     const current = options(c)
-    if (current === last?.options) return last.built
     const fingerprint = optionsFingerprint(current)
     let built = byFingerprint.get(fingerprint)
     if (built === undefined) {
@@ -36,7 +36,6 @@ function interfaces<E extends Env>(options: SessionOptions | SessionOptionsFacto
       if (byFingerprint.size === MAX_CONFIGURATIONS) byFingerprint.delete(byFingerprint.keys().next().value ?? '')
       byFingerprint.set(fingerprint, built)
     }
-    last = { options: current, built }
     return built
   }
 }

@@ -203,11 +203,12 @@ function identity(value: object): number {
  * their bytes, functions and other objects (a clock, a store) by identity, everything else by value.
  */
 export function optionsFingerprint(options: SessionOptions): string {
+  // Tagged as objects, which no option's string can be, so a string never fingerprints like bytes.
   return JSON.stringify(options, (_key, value: unknown) => {
-    if (typeof value === 'function') return `function#${identity(value)}`
-    if (value instanceof Uint8Array) return `bytes:${value.join(',')}`
+    if (typeof value === 'function') return { function: identity(value) }
+    if (value instanceof Uint8Array) return { bytes: Array.from(value) }
     if (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype) {
-      return `object#${identity(value)}`
+      return { object: identity(value) }
     }
     return value
   })

@@ -22,8 +22,11 @@ export interface OpenedSession<T extends SessionShape<T>> {
   readonly verified: Verified | undefined
   /** With revocation: what the loaded token's next version says about its last check. */
   readonly stamp: RevocationStamp | undefined
-  /** Whether the request sent any cookie of the session's name, valid or not. */
-  readonly hadCookie: boolean
+  /**
+   * Whether the cookie the request sent may be deleted when the session ends up empty: one was sent,
+   * and every value sent under the name was examined (none was valid, or the valid one was emptied).
+   */
+  readonly deletable: boolean
 }
 
 /** What a new token says about its session. */
@@ -71,7 +74,8 @@ export class SessionInterface {
     // One instant for the whole request: the token's iat, and any start time regenerate() sets.
     const now = Math.floor(config.clock() / 1000)
     const sent = readSessionCookies(c.req.raw.headers.get('Cookie'), config.cookie.name)
-    for (let i = 0; i < sent.refused; i++) this.#refused('malformed', c)
+    // Once, however many: a header full of junk copies must not become as many log lines.
+    if (sent.refused > 0) this.#refused('malformed', c)
 
     let verified: Verified | undefined
     let stamp: RevocationStamp | undefined
@@ -85,7 +89,7 @@ export class SessionInterface {
           continue
         }
         if (this.#revocation !== undefined) {
-          const verdict = await this.#revocation.verdict(result.claims, now)
+          const verdict = await this.#personalIfThrown(c, this.#revocation.verdict(result.claims, now))
           if (!verdict.ok) {
             this.#refused(verdict.reason, c)
             continue
@@ -107,13 +111,15 @@ export class SessionInterface {
       },
       now,
     )
-    return { session, now, verified, stamp, hadCookie: sent.candidates.length + sent.refused > 0 }
+    const sentAny = sent.candidates.length + sent.refused + sent.skipped > 0
+    // A value beyond the ones verified may have been valid: never answer it with a deletion.
+    return { session, now, verified, stamp, deletable: sentAny && sent.skipped === 0 }
   }
 
   /**
-   * Writes what the response needs after the handler: revocations first, then a reissued token, a
-   * deletion, or nothing. When the handler threw, nothing is written but the caching headers: its
-   * changes are discarded.
+   * Writes what the response needs after the handler: a reissued token, a deletion, or nothing, and
+   * before them what the handler ended, in the revocation store. When the handler threw, its changes
+   * are discarded and nothing is written but the caching headers (and the deletion of a refused cookie).
    */
   async save<T extends SessionShape<T>>(c: Context, opened: OpenedSession<T>): Promise<void> {
     const config = this.#config
@@ -123,17 +129,16 @@ export class SessionInterface {
     if (c.error !== undefined) {
       // The handler's changes are discarded and a valid cookie is left as it was; a refused one is
       // still deleted, so it stops coming back.
-      if (verified === undefined && opened.hadCookie) sendSessionCookie(c, serializeCookieDeletion(config.cookie))
+      if (verified === undefined && opened.deletable) sendSessionCookie(c, serializeCookieDeletion(config.cookie))
       else if (state.accessed) markPersonal(c)
       return
     }
-    await this.#revoke(state, verified, now)
     // A session holding nothing, not even whom it belongs to, needs no cookie.
     if (state.size === 0 && state.subject === undefined) {
+      await this.#personalIfThrown(c, this.#revoke(state, verified, now))
       // Deletes a cookie that was emptied, and one that was refused (expired, tampered), so it stops
-      // coming back. A valid cookie is never deleted unless its session was emptied: when several were
-      // sent, a valid one was opened.
-      if (opened.hadCookie) sendSessionCookie(c, serializeCookieDeletion(config.cookie))
+      // coming back; never one that may be valid.
+      if (opened.deletable) sendSessionCookie(c, serializeCookieDeletion(config.cookie))
       else if (state.accessed) markPersonal(c)
       return
     }
@@ -150,9 +155,18 @@ export class SessionInterface {
       if (state.accessed) markPersonal(c)
       return
     }
-    const data = state.data()
-    const issued = await this.issue({ id: state.id, start: state.start, permanent: state.permanent, subject: state.subject, stamp, data }, now)
-    sendSessionCookie(c, serializeSessionCookie(config.cookie, issued.token, issued.maxAge))
+    const setCookie = await this.#personalIfThrown(
+      c,
+      (async () => {
+        const data = state.data()
+        const issued = await this.issue({ id: state.id, start: state.start, permanent: state.permanent, subject: state.subject, stamp, data }, now)
+        // Measured (413) before anything is revoked, so a session too large to save is left as it was.
+        const cookie = serializeSessionCookie(config.cookie, issued.token, issued.maxAge)
+        await this.#revoke(state, verified, now)
+        return cookie
+      })(),
+    )
+    sendSessionCookie(c, setCookie)
   }
 
   /** A token for this session at `now` (seconds), made with the current key, and the cookie's Max-Age. */
@@ -180,21 +194,38 @@ export class SessionInterface {
   }
 
   /**
-   * Ends, in the store, what the handler ended: the loaded session when its identity was renewed
-   * (logout, login), and every session of a subject after `clear({ everywhere: true })`. Until its
-   * absolute timeout a token of the session could still be presented, so that is how long it is kept.
+   * Ends, in the store, what the handler ended: the loaded session when its identity ended (logout, or
+   * a new login replacing it) and it belonged to someone — an anonymous session costs no store write,
+   * so visitors cannot fill the store — and every session of a subject after `clear({ everywhere: true })`.
+   * A session's revocation lives as long as its newest token could: it was issued at or before now.
    */
   async #revoke(state: SessionState, verified: Verified | undefined, now: number): Promise<void> {
     const revocation = this.#revocation
-    const { absoluteTimeout, clockTolerance } = this.#config
+    const { idleTimeout, absoluteTimeout, clockTolerance } = this.#config
     if (state.endEverywhere !== undefined) {
       if (revocation === undefined) {
         throw new SessionConfigError('revocation', 'is required for clear({ everywhere: true }): without a store, other devices cannot be reached')
       }
       await revocation.revokeSubject({ subject: state.endEverywhere, cutoff: now, expiresAt: now + absoluteTimeout + clockTolerance, now })
     }
-    if (revocation !== undefined && verified !== undefined && state.renewed) {
-      await revocation.revokeSession({ sessionId: verified.claims.sid, expiresAt: verified.claims.start + absoluteTimeout + clockTolerance, now })
+    const ended = verified?.claims
+    if (revocation !== undefined && ended?.sub !== undefined && state.renewed) {
+      const expiresAt = Math.min(now + idleTimeout, ended.start + absoluteTimeout) + clockTolerance
+      await revocation.revokeSession({ sessionId: ended.sid, expiresAt, now })
+    }
+  }
+
+  /**
+   * Runs `work`; if it throws (a session too large, a store that cannot be reached), the error response
+   * Hono makes from it is still marked personal: it may show who the visitor is.
+   */
+  async #personalIfThrown<R>(c: Context, work: Promise<R>): Promise<R> {
+    try {
+      return await work
+    } catch (error) {
+      c.header('Vary', 'Cookie', { append: true })
+      c.header('Cache-Control', 'private')
+      throw error
     }
   }
 

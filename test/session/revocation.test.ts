@@ -17,6 +17,7 @@ import {
   type SubjectRevocation,
 } from 'hono-jwt-session'
 import { CookieJar, TestClock } from 'hono-jwt-session/testing'
+import { claimsOf } from '../support/forge.ts'
 import { describeStoreContract } from '../support/store-contract.ts'
 import { copy, instance, me, SECRET } from '../support/revocation-app.ts'
 
@@ -91,16 +92,55 @@ describe('logout ends the session everywhere, not only in this browser', () => {
     expect(b.invalid).toEqual(['revoked'])
   })
 
-  test('login revokes the session id from before login, so a copy of the anonymous cookie is worthless', async () => {
+  test('a new login replacing a logged-in session revokes the old one: a copy of it is refused', async () => {
+    const shop = instance(new MemoryRevocationStore(), new TestClock())
+    const browser = new CookieJar()
+    await browser.request(shop.app, '/login/ada', { method: 'POST' })
+    const before = copy(browser)
+    await browser.request(shop.app, '/login/bob', { method: 'POST' })
+
+    expect(await me(shop, browser)).toEqual({ user: 'bob', subject: 'bob' })
+    expect(await me(shop, before)).toEqual({ user: null, subject: null })
+    expect(shop.invalid).toEqual(['revoked'])
+  })
+
+  test('an anonymous session costs no store write when it ends, at logout or at login: visitors cannot fill the store', async () => {
+    const store = new MemoryRevocationStore()
+    const shop = instance(store, new TestClock())
+    for (let i = 0; i < 20; i++) {
+      const visitor = new CookieJar()
+      await visitor.request(shop.app, '/cart', { method: 'POST' })
+      await visitor.request(shop.app, '/logout', { method: 'POST' })
+    }
+    const shopper = new CookieJar()
+    await shopper.request(shop.app, '/cart', { method: 'POST' })
+    await shopper.request(shop.app, '/login/ada', { method: 'POST' })
+
+    expect(store.size).toBe(0)
+  })
+
+  test('a copy of the anonymous cookie from before login stays anonymous: it never had the login', async () => {
     const shop = instance(new MemoryRevocationStore(), new TestClock())
     const browser = new CookieJar()
     await browser.request(shop.app, '/cart', { method: 'POST' })
     const before = copy(browser)
     await browser.request(shop.app, '/login/ada', { method: 'POST' })
 
-    expect(await me(shop, browser)).toEqual({ user: 'ada', subject: 'ada' })
     expect(await me(shop, before)).toEqual({ user: null, subject: null })
-    expect(shop.invalid).toEqual(['revoked'])
+  })
+
+  test('a revocation is kept as long as the session\'s newest token could be valid, not the whole absolute timeout', async () => {
+    const store = new MemoryRevocationStore()
+    const clock = new TestClock()
+    const shop = instance(store, clock, {}, { idleTimeout: 600 })
+    const browser = new CookieJar()
+    await browser.request(shop.app, '/login/ada', { method: 'POST' })
+    const stolen = copy(browser)
+    await browser.request(shop.app, '/logout', { method: 'POST' })
+    const query = (now: number) => store.check({ sessionId: claimsOf(stolen.get('session')!).sid as string, subject: undefined, proposedEpoch: '1.x', now })
+
+    expect((await query(clock.seconds + 600)).sessionRevoked).toBe(true)
+    expect((await query(clock.seconds + 600 + 5 + 1)).sessionRevoked).toBe(false)
   })
 
   test("a single logout leaves the same user's other sessions alone", async () => {
@@ -532,5 +572,58 @@ describe('revocation and the reissue policy', () => {
     clock.advance(30)
 
     expect((await jar.request(shop.app, '/me')).headers.getSetCookie()).toHaveLength(1)
+  })
+})
+
+describe('a logout is never half done', () => {
+  test('when the store cannot record it, nothing changes here either, and the retry records it for every instance', async () => {
+    const store = new FaultyStore()
+    const clock = new TestClock()
+    const [a, b] = [instance(store, clock), instance(store, clock)]
+    const browser = new CookieJar()
+    await browser.request(a.app, '/login/ada', { method: 'POST' })
+    const stolen = copy(browser)
+    store.mode = 'down'
+    clock.advance(1)
+    expect((await browser.request(a.app, '/logout', { method: 'POST' })).status).toBe(503)
+    store.mode = 'up'
+    clock.advance(3)
+    expect((await browser.request(a.app, '/logout', { method: 'POST' })).status).toBe(200)
+
+    expect(await me(b, stolen)).toEqual({ user: null, subject: null })
+    expect(b.invalid).toEqual(['revoked'])
+  })
+
+  test('a login whose session is too large to save (413) revokes nothing: the previous cookie stays valid', async () => {
+    const store = new MemoryRevocationStore()
+    const clock = new TestClock()
+    const shop = instance(store, clock)
+    shop.app.post('/login-big/:user', (c) => {
+      c.var.session.regenerate({ subject: c.req.param('user') })
+      c.var.session.set('big', 'x'.repeat(5000))
+      return c.text('in')
+    })
+    const browser = new CookieJar()
+    await browser.request(shop.app, '/login/ada', { method: 'POST' })
+    const res = await browser.request(shop.app, '/login-big/bob', { method: 'POST' })
+
+    expect(res.status).toBe(413)
+    expect(await me(shop, browser)).toEqual({ user: 'ada', subject: 'ada' })
+    expect(store.size).toBe(0)
+  })
+
+  test('the 503 of a store that cannot be reached is marked personal: it depends on the cookie', async () => {
+    const store = new FaultyStore()
+    const clock = new TestClock()
+    const shop = instance(store, clock, { outageGrace: 0 })
+    const jar = new CookieJar()
+    await jar.request(shop.app, '/login/ada', { method: 'POST' })
+    store.mode = 'down'
+    clock.advance(1)
+    const res = await jar.request(shop.app, '/me')
+
+    expect(res.status).toBe(503)
+    expect(res.headers.get('Vary')).toBe('Cookie')
+    expect(res.headers.get('Cache-Control')).toBe('private')
   })
 })

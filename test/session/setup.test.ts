@@ -162,3 +162,34 @@ describe('secrets', () => {
     expect(run.exitCode).toBe(0)
   })
 })
+
+describe('options from the context, returned as one shared object', () => {
+  test('a factory that fills in and returns the same object each time still gets each configuration', async () => {
+    const shared: SessionOptions = { secret: SECRET, cookie: { secure: false } }
+    const app = new Hono<{ Bindings: { TENANT: string } } & SessionEnv<{ n?: number }>>()
+    app.use(
+      session<{ n?: number }, { Bindings: { TENANT: string } }>((c) => {
+        shared.secret = c.env.TENANT === 'a' ? SECRET : OTHER
+        shared.audience = c.env.TENANT
+        return shared
+      }),
+    )
+    app.get('/', (c) => c.text(String(c.var.session.get('n') ?? 'none')))
+    const tokenOfA = await sessionCookie({ secret: SECRET, cookie: { secure: false }, audience: 'a' }, { n: 1 })
+
+    expect(await (await app.request('/', { headers: { Cookie: tokenOfA } }, { TENANT: 'a' })).text()).toBe('1')
+    expect(await (await app.request('/', { headers: { Cookie: tokenOfA } }, { TENANT: 'b' })).text()).toBe('none')
+  })
+
+  test('a string secret never shares a configuration with the byte secret it spells out', async () => {
+    const bytes = new TextEncoder().encode(SECRET)
+    const spelled = `bytes:${Array.from(bytes).join(',')}`
+    const app = new Hono<{ Bindings: { S: string } } & SessionEnv<{ n?: number }>>()
+    app.use(session<{ n?: number }, { Bindings: { S: string } }>((c) => ({ secret: c.env.S === 'bytes' ? bytes : spelled, cookie: { secure: false } })))
+    app.get('/', (c) => c.text(String(c.var.session.get('n') ?? 'none')))
+    const cookie = await sessionCookie({ secret: bytes, cookie: { secure: false } }, { n: 1 })
+
+    expect(await (await app.request('/', { headers: { Cookie: cookie } }, { S: 'bytes' })).text()).toBe('1')
+    expect(await (await app.request('/', { headers: { Cookie: cookie } }, { S: 'spelled' })).text()).toBe('none')
+  })
+})

@@ -1,9 +1,9 @@
 // A small app with revocation on, for the tests of logout across instances: several built on one
 // store and one clock are instances behind one load balancer.
 import { Hono } from 'hono'
+import { HTTPException } from 'hono/http-exception'
 import {
   session,
-  SessionStoreUnavailableError,
   type InvalidSessionReason,
   type RevocationOptions,
   type RevocationStore,
@@ -51,7 +51,7 @@ export function instance(store: RevocationStore, clock: TestClock, revocation: O
   app.get('/me', (c) => c.json({ user: c.var.session.get('user') ?? null, subject: c.var.session.subject ?? null }))
   app.onError((error, c) => {
     errors.push(error)
-    if (error instanceof SessionStoreUnavailableError) return error.getResponse()
+    if (error instanceof HTTPException) return error.getResponse()
     return c.text('error', 500)
   })
   return { app, invalid, errors }

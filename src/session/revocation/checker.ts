@@ -136,16 +136,20 @@ export class RevocationChecker {
     return { ok: true, stamp: { checked: now, epoch: status.epoch } }
   }
 
-  /** Ends one session: its id is refused here at once, and everywhere once the store has it. */
+  /**
+   * Ends one session, once the store has it: then this process refuses it at once, and every other
+   * one on its next check. A store that fails leaves nothing changed, here included, so the logout can
+   * be tried again rather than look done.
+   */
   async revokeSession(revocation: SessionRevocation): Promise<void> {
-    this.#revokedIds.set(revocation.sessionId, true)
     await this.#write(() => this.#config.store.revokeSession(revocation))
+    this.#revokedIds.set(revocation.sessionId, true)
   }
 
-  /** Ends every session of a subject that started at or before the cut-off. */
+  /** Ends every session of a subject that started at or before the cut-off, once the store has it. */
   async revokeSubject(revocation: SubjectRevocation): Promise<void> {
-    this.#rememberCutoff(revocation.subject, revocation.cutoff)
     await this.#write(() => this.#config.store.revokeSubject(revocation))
+    this.#rememberCutoff(revocation.subject, revocation.cutoff)
   }
 
   async #write(call: () => Promise<void>): Promise<void> {

@@ -7,20 +7,20 @@ interface Entry {
   readonly expiresAt: number
 }
 
-/** Expired entries are swept once the map has grown this much since the last sweep. */
-const SWEEP_EVERY = 1024
+/** Expired entries dropped from the front of a table per write, at most: the cost of a write stays flat. */
+const SWEEP_PER_WRITE = 8
 
 /**
  * Revocations kept in this process's memory: right for one instance. Its epoch is new with every
  * process, so a restart, which forgets every revocation, also ends every session checked before it
  * (a revoked session must not come back). Several instances need a shared store (Redis, a Durable
- * Object, Deno KV). Memory is bounded by time: each entry lives only as long as the tokens it refuses.
+ * Object, Deno KV). Memory is bounded by time: each entry lives only as long as the tokens it refuses,
+ * and only sessions that belong to someone (logged in) are ever revoked.
  */
 export class MemoryRevocationStore implements RevocationStore {
   readonly #sessions = new Map<string, Entry>()
   readonly #subjects = new Map<string, Entry>()
   #epoch: string | undefined
-  #sweepAt = SWEEP_EVERY
 
   async check({ sessionId, subject, proposedEpoch, now }: RevocationQuery): Promise<RevocationStatus> {
     this.#epoch ??= proposedEpoch
@@ -50,11 +50,15 @@ export class MemoryRevocationStore implements RevocationStore {
   }
 
   #put(map: Map<string, Entry>, key: string, entry: Entry, now: number): void {
+    // Re-inserted, so the table stays in the order entries were last written.
+    map.delete(key)
     map.set(key, entry)
-    if (this.size < this.#sweepAt) return
-    for (const table of [this.#sessions, this.#subjects]) {
-      for (const [k, e] of table) if (e.expiresAt <= now) table.delete(k)
+    // Entries mostly expire in the order they are written: drop the expired ones at the front, a few
+    // per write, so the table holds little more than the live entries and no write walks it all.
+    let budget = SWEEP_PER_WRITE
+    for (const [k, e] of map) {
+      if (budget-- === 0 || e.expiresAt > now) break
+      map.delete(k)
     }
-    this.#sweepAt = this.size + SWEEP_EVERY
   }
 }
