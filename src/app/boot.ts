@@ -1,4 +1,4 @@
-import { createApp, type App } from './app.ts'
+import { createApp, SESSION_AUDIENCE, type App } from './app.ts'
 import { loadConfig, startupErrorMessage, type Environment, type LoadOptions, type ServerConfig } from './config.ts'
 
 export type Booted = { ok: true; config: ServerConfig; app: App } | { ok: false; message: string }
@@ -33,9 +33,20 @@ export function bootOrExit(env: Environment, options: LoadOptions, exit: (code: 
   return booted
 }
 
+/**
+ * The demo's Redis key prefix: its own, so another app on the same Redis never reads or ends its
+ * revocations (the braces keep every key in one Redis Cluster slot).
+ */
+export const REDIS_PREFIX = `{${SESSION_AUDIENCE}}:`
+
+/** Where a Redis is, for log lines: its host and port, never the password the URL may carry. */
+export function redisHost(url: string): string {
+  return new URL(url).host
+}
+
 /** The description of revocations kept in the Redis at `url`, for the start-up line. */
 export function inRedis(url: string): string {
-  return `in Redis at ${new URL(url).host}`
+  return `in Redis at ${redisHost(url)}`
 }
 
 /**

@@ -3,7 +3,7 @@ import { serve } from '@hono/node-server'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import { fromNodeRedis, RedisRevocationStore } from 'hono-jwt-session/redis'
 import { createClient } from 'redis'
-import { bootOrExit, inRedis, listeningLine } from '../app/boot.ts'
+import { bootOrExit, inRedis, listeningLine, REDIS_PREFIX, redisHost } from '../app/boot.ts'
 
 /**
  * Revocations in Redis, through node-redis: no offline queue, so a call fails at once while Redis is
@@ -14,12 +14,12 @@ function redisStore(url: string): RedisRevocationStore {
   const client = createClient({ url, disableOfflineQueue: true, socket: { connectTimeout: 2_000, reconnectStrategy: (tries) => Math.min(tries * 100, 2_000) } })
   let reported = false
   client.on('error', (error: Error) => {
-    if (!reported) console.warn(`Warning: Redis at ${url} is not reachable: ${error.message}`)
+    if (!reported) console.warn(`Warning: Redis at ${redisHost(url)} is not reachable: ${error.message}`)
     reported = true
   })
   client.on('ready', () => (reported = false))
   void client.connect().catch(() => {})
-  return new RedisRevocationStore(fromNodeRedis(client))
+  return new RedisRevocationStore(fromNodeRedis(client), { prefix: REDIS_PREFIX })
 }
 
 const { config, app } = bootOrExit(process.env, {

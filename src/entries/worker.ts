@@ -28,6 +28,9 @@ function appFor(bindings: Bindings): Booted {
     })
     if (booted.ok) {
       for (const warning of booted.config.warnings) console.warn(`Warning: ${warning}`)
+      if (namespace === undefined && booted.config.session.revocation !== undefined) {
+        console.warn('Warning: no REVOCATIONS binding: revocations live in this isolate only, so a logout is not seen by other isolates (see wrangler.toml)')
+      }
       console.log(`Revocations: ${booted.config.revocations}`)
     }
     cached = { key, booted }

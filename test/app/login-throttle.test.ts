@@ -56,7 +56,7 @@ describe('Throttle: a few attempts, then exponentially growing lock-outs', () =>
     expect(throttle.charge('k', 39 * MINUTE)).toBe(0) // 20 minutes of silence: a fresh start
   })
 
-  test('memory is bounded: at most maxKeys keys, the least recently tried forgotten first, stale keys dropped', () => {
+  test('memory is bounded: at most maxKeys keys, the least recently tried unlocked one forgotten first, stale keys dropped', () => {
     const throttle = new Throttle(RULE)
     for (let i = 0; i < 30_000; i++) throttle.charge(`name-${i}`, i)
     expect(throttle.size).toBe(100)
@@ -67,9 +67,20 @@ describe('Throttle: a few attempts, then exponentially growing lock-outs', () =>
     expect(throttle.size).toBe(100)
     expect(throttle.wait('victim', 30_002)).toBe(SECOND - 2) // still remembered
     throttle.charge('one-more', 30_003)
-    expect(throttle.wait('victim', 30_003)).toBe(0) // the least recently tried went first
+    expect(throttle.size).toBe(100)
+    expect(throttle.wait('victim', 30_003)).toBe(SECOND - 3) // locked, so kept: an unlocked key went instead
     throttle.charge('late', 30_003 + 60 * MINUTE)
     expect(throttle.size).toBe(1) // everyone else is an hour stale
+  })
+
+  test('a flood of attempts on other names does not free a locked key: the full table forgets unlocked keys first', () => {
+    const throttle = new Throttle(RULE)
+    for (let i = 0; i < RULE.freeAttempts; i++) throttle.charge('victim', 0)
+    expect(throttle.wait('victim', 0)).toBeGreaterThan(0)
+    for (let i = 0; i < 10 * RULE.maxKeys; i++) throttle.charge(`other-${i}`, 1)
+
+    expect(throttle.size).toBe(RULE.maxKeys)
+    expect(throttle.wait('victim', 1)).toBeGreaterThan(0)
   })
 
   test('a rule that would forget a key while it is locked out is refused', () => {

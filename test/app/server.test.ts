@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { freePort } from '../support/redis-server.ts'
 import { BUN_ENTRY, startServer, type RunningServer } from '../support/server.ts'
 import { StrictCookieJar } from '../support/set-cookie.ts'
 const SECRET = 'server-test-secret-0123456789-abcdefgh'
@@ -69,5 +70,20 @@ describe('bun run start: serving over HTTP', () => {
     const dev = await startServer(['bun', BUN_ENTRY], {})
     await dev.stop()
     expect(dev.output()).toContain('SESSION_SECRET is not set')
+  })
+})
+
+describe('the Bun entry with a Redis it cannot reach', () => {
+  test('starts anyway, says where revocations go, and never prints the password in REDIS_URL', async () => {
+    const url = `redis://default:S3cretRedisPass@127.0.0.1:${await freePort()}`
+    const server = await startServer(['bun', BUN_ENTRY], { SESSION_SECRET: SECRET, REDIS_URL: url })
+    try {
+      const res = await fetch(`${server.url}/test/session/check`)
+      expect(await res.text()).toBe('You are not logged in')
+      expect(server.output()).toContain('Revocations: in Redis at 127.0.0.1:')
+      expect(server.output()).not.toContain('S3cretRedisPass')
+    } finally {
+      await server.stop()
+    }
   })
 })

@@ -12,6 +12,9 @@ export interface BackoffRule {
   maxKeys: number
 }
 
+/** How many of the least recently tried keys are looked at for one that is not locked out. */
+const EVICTION_SCAN = 64
+
 interface Entry {
   attempts: number
   /** No attempt is allowed before this time. */
@@ -25,8 +28,10 @@ interface Entry {
  *
  * Memory is bounded: at most `maxKeys` entries of three numbers and a key. The map is kept in order of
  * each key's last attempt (a key is moved to the end when it tries again), so the keys to forget are
- * always at its front: stale ones are dropped there on every new attempt, and when the map is full the
- * least recently tried key goes, even if still locked (a bound on memory is worth more than one lock).
+ * always at its front: stale ones are dropped there on every new attempt. When the map is full, the
+ * least recently tried key that is not locked out goes (among the first few), so a flood of attempts on
+ * other names does not free a locked account; only when all of those are locked does the oldest go (a
+ * bound on memory is worth more than one lock).
  */
 export class Throttle {
   readonly #entries = new Map<string, Entry>()
@@ -86,8 +91,21 @@ export class Throttle {
 
   #prune(now: number): void {
     for (const [key, entry] of this.#entries) {
-      if (this.#entries.size > this.rule.maxKeys || this.#stale(entry, now)) this.#entries.delete(key)
-      else break
+      if (!this.#stale(entry, now)) break
+      this.#entries.delete(key)
     }
+    while (this.#entries.size > this.rule.maxKeys) this.#entries.delete(this.#evictable(now))
+  }
+
+  /** The key to forget when full: the least recently tried one not locked out, else the oldest. */
+  #evictable(now: number): string {
+    let oldest: string | undefined
+    let looked = 0
+    for (const [key, entry] of this.#entries) {
+      oldest ??= key
+      if (entry.lockedUntil <= now) return key
+      if (++looked === EVICTION_SCAN) break
+    }
+    return oldest ?? ''
   }
 }

@@ -40,6 +40,12 @@ export function errorHandler(log: Log): ErrorHandler<AppEnv> {
   return (error, c) => {
     const { status, message } = describe(error)
     if (status >= 500) log.error(`${requestLine(c)} failed: ${describeError(error)}`)
+    // A failed request sets no cookie the handler meant for success (the "logged out" flag of a logout
+    // whose revocation could not be recorded, say); the session middleware adds its own afterwards.
+    c.header('Set-Cookie', undefined)
+    // When to try again, for the 429s and 503s that say it (a throttled login, a revocation store down).
+    const retryAfter = error instanceof HTTPException ? error.getResponse().headers.get('Retry-After') : null
+    if (retryAfter !== null) c.header('Retry-After', retryAfter)
     return respond(c, status, message)
   }
 }
