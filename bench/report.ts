@@ -15,6 +15,12 @@ export interface Summary {
   hitRate: number | null
   /** Browser-like only: the load generator's own CPU per request, µs. */
   clientCpuUs?: number
+  /** While the bench's redis-server ran: its CPU per request, µs, and revocation checks (scripts) it ran per request. */
+  storeCpuUs?: number
+  storeCalls?: number
+  /** Server CPU µs/req and req/s of each repetition, in the order run: the noise between repetitions. */
+  cpuUsReps?: number[]
+  rpsReps?: number[]
   runs: number
 }
 
@@ -49,11 +55,15 @@ export interface Report {
     reps: number
     sessions: number[]
     browserUsers: number
+    /** Users of the browser-like scenario run for the revocation table only (absent in older results). */
+    revocationBrowserUsers?: number
     variants: string[]
     runtimes: string[]
     workerdViaProxy: boolean
   }
   labels: Record<string, string>
+  /** Which variants each table shows (`ours` is in both), and where each revocation row keeps revocations. */
+  tables?: { peers: string[]; revocation: string[]; stores?: Record<string, string> }
   results: Record<string, RuntimeResult>
   seconds: number
 }
@@ -76,7 +86,7 @@ function table(report: Report, result: RuntimeResult, key: string): string[] {
     '| implementation | req/s | p50 ms | p99 ms | server CPU µs/req | extra CPU µs/req | token cache hit rate | peak RSS MB | × ceiling | this project is |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ]
-  for (const name of report.options.variants) {
+  for (const name of report.tables?.peers ?? report.options.variants) {
     const label = report.labels[name] ?? name
     const r = rows[name]
     if (r === undefined) {
@@ -85,7 +95,7 @@ function table(report: Report, result: RuntimeResult, key: string): string[] {
       continue
     }
     const isOurs = name === 'ours'
-    const vs = name === 'bare' || isOurs ? '' : ours.rps >= r.rps ? `${(ours.rps / r.rps).toFixed(2)}× faster` : `${(ours.rps / r.rps).toFixed(2)}×`
+    const vs = name === 'bare' || name.startsWith('ours') ? '' : ours.rps >= r.rps ? `${(ours.rps / r.rps).toFixed(2)}× faster` : `${(ours.rps / r.rps).toFixed(2)}×`
     const peak = result.peakMb?.[name]
     lines.push(
       `| ${isOurs ? `**${label}**` : label} | ${isOurs ? `**${n(r.rps)}**` : n(r.rps)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.cpuUs.toFixed(1)} | ${name === 'bare' ? '—' : isOurs ? `**${r.extraUs.toFixed(1)}**` : r.extraUs.toFixed(1)} | ${r.hitRate === null ? '' : `${(r.hitRate * 100).toFixed(1)}%`} | ${peak === undefined ? '' : peak.toFixed(0)} | ${(r.rps / ceiling.rps).toFixed(2)} | ${vs} |`,
@@ -104,9 +114,89 @@ function table(report: Report, result: RuntimeResult, key: string): string[] {
   return lines
 }
 
+/** (max − min) / median of the repetitions' server CPU per request, or undefined with fewer than two. */
+export function spread(r: Summary): number | undefined {
+  const reps = r.cpuUsReps ?? []
+  if (reps.length < 2) return undefined
+  const sorted = [...reps].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+  return (sorted.at(-1)! - sorted[0]!) / median
+}
+
+const percent = (x: number | undefined) => (x === undefined ? 'n/a (1 rep)' : `${(x * 100).toFixed(1)}%`)
+
+/** What revocation costs: this project with no store (`ours`), then each store, in one scenario. */
+function revocationTable(report: Report, result: RuntimeResult, key: string): string[] {
+  const rows = result.scenarios[key]!
+  const none = rows.ours!
+  const stores = report.tables?.stores ?? {}
+  const lines = [
+    '| revocation | req/s | p50 ms | p99 ms | app CPU µs/req | over no store µs/req | redis-server CPU µs/req | app + Redis µs/req | Redis checks/req | token cache hit rate | app CPU spread between reps |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ]
+  for (const name of report.tables?.revocation ?? []) {
+    const label = name === 'ours' ? 'no store (SESSION_REVOCATION=false)' : (report.labels[name] ?? name)
+    const r = rows[name]
+    if (r === undefined) {
+      const reason = result.notRun[name]
+      if (reason !== undefined) lines.push(`| ${label} | not run: ${reason.replaceAll('|', '/')} | | | | | | | | | |`)
+      continue
+    }
+    const redis = stores[name] === 'redis' && r.storeCpuUs !== undefined
+    lines.push(
+      `| ${label} | ${n(r.rps)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.cpuUs.toFixed(1)} | ${name === 'ours' ? '—' : (r.cpuUs - none.cpuUs).toFixed(1)} | ${redis ? r.storeCpuUs!.toFixed(1) : '—'} | ${redis ? (r.cpuUs + r.storeCpuUs!).toFixed(1) : r.cpuUs.toFixed(1)} | ${redis && r.storeCalls !== undefined ? r.storeCalls.toFixed(3) : '—'} | ${r.hitRate === null ? '' : `${(r.hitRate * 100).toFixed(1)}%`} | ${percent(spread(r))} |`,
+    )
+  }
+  return lines
+}
+
 export interface Target {
   ok: boolean | null
   text: string
+}
+
+/**
+ * Issue #12's targets for the cost of revocation, judged on one runtime's results. A difference is
+ * judged only when the noise between repetitions (the larger (max − min) of the two rows, in µs) is
+ * smaller than the margin the target allows; otherwise the figures are given as inconclusive.
+ */
+export function revocationTargets(result: RuntimeResult): Target[] {
+  const out: Target[] = []
+  const noiseUs = (r: Summary) => {
+    const s = spread(r)
+    return s === undefined ? undefined : s * r.cpuUs
+  }
+  const judgeWithNoise = (none: Summary, row: Summary, marginUs: number, within: boolean, text: string): Target => {
+    const a = noiseUs(none)
+    const b = noiseUs(row)
+    const noise = `noise between repetitions, app CPU (max − min): no store ${a === undefined ? 'not measured (1 repetition)' : `${a.toFixed(1)} µs (${percent(spread(none))})`}, this row ${b === undefined ? 'not measured' : `${b.toFixed(1)} µs (${percent(spread(row))})`}`
+    if (a !== undefined && b !== undefined && Math.max(a, b) > marginUs) {
+      return { ok: null, text: `${text}; ${noise} — inconclusive: the noise is larger than the ${marginUs.toFixed(1)} µs the target allows` }
+    }
+    return { ok: within, text: `${text}; ${noise}` }
+  }
+  for (const [key, rows] of Object.entries(result.scenarios)) {
+    const none = rows.ours
+    if (none === undefined) continue
+    const title = scenarioTitle(key)
+    const every = rows['ours-redis']
+    if (every !== undefined) {
+      const over = every.cpuUs - none.cpuUs
+      const redisText = every.storeCpuUs === undefined ? '' : `; redis-server itself spent ${every.storeCpuUs.toFixed(1)} µs/req on ${every.storeCalls?.toFixed(2)} checks/req, not counted in the target`
+      out.push(judgeWithNoise(none, every, 30, over <= 30, `${title}: Redis on every request adds ${over.toFixed(1)} µs of app CPU per request over no store (${every.cpuUs.toFixed(1)} vs ${none.cpuUs.toFixed(1)}; target ≤ 30 µs)${redisText}`))
+    }
+    const interval = rows['ours-redis-30s']
+    if (interval !== undefined) {
+      const over = (interval.cpuUs - none.cpuUs) / none.cpuUs
+      const calls = interval.storeCalls === undefined ? '' : `, ${interval.storeCalls.toFixed(3)} Redis checks/req`
+      const text = `${title}: Redis at most every 30 s costs ${(over * 100).toFixed(1)}% app CPU over no store (${interval.cpuUs.toFixed(1)} vs ${none.cpuUs.toFixed(1)} µs/req${calls}; target ≤ 10%)`
+      if (key.startsWith('cycled-')) {
+        out.push({ ok: null, text: `${text} — not judged here: a cycled client replays the minted tokens, which carry no check time, so every request is checked whatever the interval; the browser-like scenarios send back the time of the last check` })
+      } else out.push(judgeWithNoise(none, interval, 0.1 * none.cpuUs, over <= 0.1, text))
+    }
+  }
+  return out
 }
 
 /** The targets of issue #13, judged on one runtime's results. */
@@ -128,6 +218,31 @@ export function targets(result: RuntimeResult, labels: Record<string, string>): 
       (r) => `1,000 sessions: throughput ${(r.ours!.rps / r[peer]!.rps).toFixed(2)}× ${label(peer)} (target: ahead)`,
       `1,000 sessions vs ${label(peer)}`,
     )
+  }
+  // Encrypted mode vs @hono/session (the same primitive through jose): a difference smaller than the
+  // noise between repetitions (max − min of either row's server CPU) is reported as inconclusive.
+  for (const key of Object.keys(result.scenarios).filter((k) => result.scenarios[k]!['ours-encrypted'] !== undefined || result.scenarios[k]!['hono-session'] !== undefined)) {
+    const at = out.length
+    judge(
+      key,
+      ['ours-encrypted', 'hono-session'],
+      (r) => r['ours-encrypted']!.cpuUs <= r['hono-session']!.cpuUs,
+      (r) => `${scenarioTitle(key)}: encrypted tokens cost ${r['ours-encrypted']!.cpuUs.toFixed(1)} µs of server CPU per request vs ${label('hono-session')}'s ${r['hono-session']!.cpuUs.toFixed(1)} (target ≤)`,
+      `${scenarioTitle(key)}, encrypted vs ${label('hono-session')}`,
+    )
+    const rows = result.scenarios[key]!
+    const ours = rows['ours-encrypted']
+    const peer = rows['hono-session']
+    const judged = out[at]
+    if (ours === undefined || peer === undefined || judged === undefined || judged.ok === null) continue
+    const spreads = [spread(ours), spread(peer)]
+    if (spreads.some((x) => x === undefined)) continue
+    const noise = Math.max(spreads[0]! * ours.cpuUs, spreads[1]! * peer.cpuUs)
+    judged.text += `; noise between repetitions (max − min) up to ${noise.toFixed(1)} µs`
+    if (Math.abs(ours.cpuUs - peer.cpuUs) <= noise) {
+      judged.ok = null
+      judged.text += ' — inconclusive: the difference is within the noise'
+    }
   }
   judge(
     'cycled-100000',
@@ -151,7 +266,7 @@ export function targets(result: RuntimeResult, labels: Record<string, string>): 
       (r) => `100,000 sessions: throughput ${(r.ours!.rps / r['hono-session']!.rps).toFixed(2)}× ${label('hono-session')} (target ≥ 1.3×)`,
       '100,000 sessions, 1.3× @hono/session',
     )
-    const browser = Object.keys(result.scenarios).find((k) => k.startsWith('browser-')) ?? 'browser-100000'
+    const browser = Object.keys(result.scenarios).find((k) => k.startsWith('browser-') && result.scenarios[k]!.jose !== undefined) ?? 'browser-100000'
     judge(
       browser,
       ['ours', 'jose'],
@@ -187,11 +302,22 @@ function runtimeSection(report: Report, result: RuntimeResult, heading: string):
   if (result.failed) return [...lines, `Not run: ${result.failed}`, '']
   const note = result.servers.ours?.note
   if (note) lines.push(`Load sent ${note}.`, '')
-  for (const key of Object.keys(result.scenarios)) lines.push(`**${scenarioTitle(key)}**`, '', ...table(report, result, key), '')
+  // A scenario run for the revocation table alone gets no comparison table.
+  const compared = (key: string) => Object.keys(result.scenarios[key]!).some((name) => name !== 'bare' && name !== 'ours' && (report.tables?.peers ?? report.options.variants).includes(name))
+  for (const key of Object.keys(result.scenarios).filter(compared)) lines.push(`**${scenarioTitle(key)}**`, '', ...table(report, result, key), '')
   const mem = memoryLines(result)
   if (mem.length > 0) lines.push('Memory (this project):', '', ...mem, '')
+  const judged = (t: Target) => `- ${t.ok === null ? 'not judged' : t.ok ? 'met' : '**MISSED**'}: ${t.text}`
   const t = targets(result, report.labels)
-  if (t.length > 0) lines.push('Targets:', '', ...t.map((x) => `- ${x.ok === null ? 'not judged' : x.ok ? 'met' : '**MISSED**'}: ${x.text}`), '')
+  if (t.length > 0) lines.push('Targets:', '', ...t.map(judged), '')
+  const revocation = report.tables?.revocation ?? []
+  const withRows = Object.keys(result.scenarios).filter((key) => revocation.some((name) => name !== 'ours' && result.scenarios[key]![name] !== undefined))
+  if (withRows.length > 0) {
+    lines.push(`${heading}# What revocation costs on ${RUNTIME_TITLES[result.runtime] ?? result.runtime}`, '')
+    for (const key of withRows) lines.push(`**${scenarioTitle(key)}**`, '', ...revocationTable(report, result, key), '')
+    const rt = revocationTargets(result)
+    if (rt.length > 0) lines.push('Targets (issue #12):', '', ...rt.map(judged), '')
+  }
   return lines
 }
 
@@ -219,6 +345,10 @@ export function markdownReport(report: Report): string {
     `Every implementation serves \`GET /test/session/check\` and reissues the session on every request; the ceiling is the same route with no session. Each is one runtime-neutral module (\`bench/servers/\`) served by a small launcher per runtime: \`Bun.serve\`; \`@hono/node-server\` on a \`bun build --target=node\` bundle run by plain \`node\`; \`Deno.serve\` (node_modules resolution); a module Worker under \`wrangler dev\`${o.workerdViaProxy ? ', load through its dev proxy' : ', load sent straight to the workerd process running the Worker (wrangler\'s dev proxy in front of it is a single Durable Object that also reports every request to the wrangler Node process for its log; going through it cuts throughput about 4× for every variant alike)'}.`,
     '',
     `Loopback, ${o.connections} keep-alive connections, ${o.duration}-second runs after a ${o.warmup}-second warm-up, ${o.reps} repetition(s) interleaved in a rotating order, medians. Server CPU is user + system time of the server process (all its threads; for workerd, the process running the Worker) from \`/proc\`, per request; extra CPU is above the ceiling's in the same scenario. Cycled scenarios: ${o.tool}, every request sends the next of N minted sessions. Browser-like: ${n(o.browserUsers)} users, each sending back the cookie it was last given (\`bench/browser-load.ts\`: users split among connections, one request in flight per connection, each response's \`Set-Cookie\` stored as that user's cookie). The token cache hit rate is measured from outside the library: the bench server wraps \`crypto.subtle.sign\`/\`verify\` with counters before the app is built, and hit rate = 1 − verifies / requests carrying a cookie.`,
+    '',
+    'Every peer is a stateless cookie, so in the comparison tables this project is stateless too: the app runs with `SESSION_REVOCATION=false` (its default keeps revocations in process and asks that store about every session on every request), and its encrypted mode (`SESSION_ENCRYPT=true`) likewise. Before anything is measured, each of its variants is checked to do what it says: a reissued signed token carries a revocation stamp exactly when a store is asked.',
+    '',
+    `What revocation costs is a table of its own per runtime: the same app with no store (the row above), the in-process store (the app's default), Redis asked on every request (\`REDIS_URL\`) and Redis asked at most every 30 s per session (\`SESSION_REVOCATION_CHECK_INTERVAL=30\`), the Redis rows on Bun (its \`RedisClient\`) and Node (node-redis), made as the app's entries make them. The bench starts one real redis-server on a free loopback port, without persistence, for the whole run. App CPU is the app process's, as above; the redis-server process's CPU per request (from \`/proc\`) is a column of its own, since Redis's work is a real cost too, and Redis checks per request are counted by Redis (\`INFO commandstats\`, EVALSHA/EVAL calls). All rows start from the same cookies, minted without revocation: such a token carries no check stamp and is accepted by any store. In the cycled scenario the client sends those minted tokens back again and again, so every request is checked whatever the interval; in the browser-like ones each user sends back the token it was last given, which carries the time of its last check, as a browser does. The interval saves checks only for a session that comes back within it: with ${n(o.browserUsers)} users each is seen about once per repetition (and repetitions are minutes apart), so nearly every request is checked anyway; hence a browser-like scenario of ${n(o.revocationBrowserUsers ?? 0)} users run for this table alone (with the ceiling and no store), where each user comes back within seconds, as an active user does. The spread column is (max − min) / median of the repetitions' app CPU: the noise a difference must exceed.`,
     '',
   ]
   for (const result of Object.values(report.results)) lines.push(...runtimeSection(report, result, '##'))

@@ -2,7 +2,7 @@
 // generated in a temporary folder: it imports the variant module and that runtime's launcher
 // (bench/servers/launch/) and hands the variant's environment over as a literal, so every runtime
 // builds exactly the same app from exactly the same settings.
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ROOT, startServer, type RunningServer } from '../test/support/server.ts'
 import { commandOf, descendants, listeningPorts } from './proc.ts'
@@ -72,8 +72,13 @@ export async function startVariant(runtime: RuntimeName, spec: VariantSpec, opti
       return { ...server, ...label, cpuPids: [server.pid], memoryPid: server.pid }
     }
     case 'deno': {
-      // The binary itself (node_modules/.bin/deno is a Node shim that would sit in between).
-      const server = await startServer([DENO, 'run', '--no-lock', '--allow-net=127.0.0.1', '--allow-env=PORT', '--node-modules-dir=manual', '--v8-flags=--expose-gc', entry], {})
+      // Spawning a missing binary is an uncaught error event in the child-process helper, which hangs
+      // the run instead of failing it: say what to do instead.
+      if (!existsSync(DENO)) throw new Error(`${DENO} is missing: bun install leaves Deno's postinstall blocked; run \`node node_modules/deno/install.cjs\``)
+      // The binary itself (node_modules/.bin/deno is a Node shim that would sit in between). The
+      // project's deno.json maps the library's package name to its source, as for the app's Deno entry
+      // (the generated entry lives outside the project, where Deno would not find that file itself).
+      const server = await startServer([DENO, 'run', '--no-lock', `--config=${join(ROOT, 'deno.json')}`, '--allow-net=127.0.0.1', '--allow-env=PORT', '--node-modules-dir=manual', '--v8-flags=--expose-gc', entry], {})
       return { ...server, ...label, cpuPids: [server.pid], memoryPid: server.pid }
     }
     case 'workerd':

@@ -1,8 +1,11 @@
 // What the HTTP bench compares. Adding a variant = one entry: a module in bench/servers/ (default
 // export: build(env) returning a fetch handler) and the environment it is built with. The same
-// entry runs on every runtime (bench/runtimes.ts launches it).
+// entry runs on every runtime (bench/runtimes.ts launches it), unless `runtimes` says otherwise.
 
 export type Role = 'ceiling' | 'ours' | 'baseline' | 'peer'
+
+/** Where a variant is reported: the comparison with the peers, or the cost of revocation. */
+export type Table = 'peers' | 'revocation'
 
 export interface VariantSpec {
   /** Used in --variants=, file names and the JSON. */
@@ -15,6 +18,18 @@ export interface VariantSpec {
   role: Role
   /** In a run without --variants. */
   default: boolean
+  /** Default 'peers'. `ours` (no revocation store) is in both tables: it is the reference of each. */
+  table?: Table
+  /**
+   * What this project's variant does about revocation, checked before anything is measured (a signed
+   * token says whether it carries a check stamp; Redis counts the checks). 'redis': the bench starts a
+   * redis-server and hands its address over as REDIS_URL.
+   */
+  revocation?: 'off' | 'memory' | 'redis'
+  /** Only these runtimes (default: every one); elsewhere reported as not run, with `note` as the reason. */
+  runtimes?: string[]
+  /** Only the cycled scenarios of at most this many sessions (the browser-like one always). */
+  cycledMax?: number
   /** Sessions come from another variant (the ceiling sends ours' cookies, so requests are the same size). */
   mintFrom?: string
   /** What a minted token must look like: catches a setting the app silently ignored. */
@@ -23,9 +38,30 @@ export interface VariantSpec {
   note?: string
 }
 
+// Every peer is a stateless cookie, so this project is compared with them stateless too: no revocation
+// store (the app's default keeps revocations in process and checks every session on every request).
+// What revocation costs is the second table, with `ours` as its "no store" row.
+const STATELESS = { SESSION_REVOCATION: 'false' }
+
+// The revocation rows are minted by `ours`: a token made without revocation carries no check stamp and
+// is accepted by every store (README, "Revocation"), so each row starts from the same cookies.
+const REVOCATION = { role: 'ours', table: 'revocation', mintFrom: 'ours', token: 'jws', cycledMax: 1000 } as const
+const REDIS_RUNTIMES = ['bun', 'node']
+const REDIS_NOTE = 'Redis rows run on Bun (its RedisClient) and Node (node-redis), as the app\'s entries do; its Deno and Workers entries keep revocations in Deno KV and a Durable Object'
+
 export const VARIANTS: VariantSpec[] = [
   { name: 'bare', label: 'no session (ceiling)', module: 'bare.ts', role: 'ceiling', default: true, mintFrom: 'ours' },
-  { name: 'ours', label: 'this project', module: 'ours.ts', role: 'ours', default: true, token: 'jws' },
+  { name: 'ours', label: 'this project (no revocation store)', module: 'ours.ts', env: STATELESS, role: 'ours', default: true, revocation: 'off', token: 'jws' },
+  {
+    name: 'ours-encrypted',
+    label: 'this project, encrypted tokens (JWE)',
+    module: 'ours.ts',
+    env: { ...STATELESS, SESSION_ENCRYPT: 'true' },
+    role: 'ours',
+    default: true,
+    revocation: 'off',
+    token: 'jwe',
+  },
   { name: 'jose', label: 'straightforward jose middleware', module: 'jose.ts', role: 'baseline', default: true, token: 'jws' },
   { name: 'hono-session', label: '@hono/session 0.2.1', module: 'hono-session.ts', role: 'peer', default: true, token: 'jwe' },
   { name: 'hono-sessions', label: 'hono-sessions 0.8.1', module: 'hono-sessions.ts', role: 'peer', default: true },
@@ -34,37 +70,64 @@ export const VARIANTS: VariantSpec[] = [
     name: 'ours-nocache',
     label: 'this project, token cache off',
     module: 'ours.ts',
-    env: { BENCH_TOKEN_CACHE_SIZE: '0' },
+    env: { ...STATELESS, BENCH_TOKEN_CACHE_SIZE: '0' },
     role: 'ours',
     default: false,
+    revocation: 'off',
     mintFrom: 'ours',
     token: 'jws',
     note: 'tokenCacheSize: 0; used by the memory comparison, or add it with --variants=',
   },
   {
-    name: 'ours-encrypted',
-    label: 'this project, encrypted tokens (JWE)',
+    ...REVOCATION,
+    name: 'ours-revocation-memory',
+    label: 'in-process store (the app\'s default), every request',
     module: 'ours.ts',
-    env: { SESSION_ENCRYPT: 'true' },
-    role: 'ours',
-    default: false,
-    token: 'jwe',
-    note: 'waits for the app to read SESSION_ENCRYPT (the server refuses to start until then)',
+    env: { SESSION_REVOCATION: 'true' },
+    default: true,
+    revocation: 'memory',
   },
-  // Next, once the app has a revocation store (the interval variable's name is not final):
-  // { name: 'ours-redis', label: 'this project, Redis revocation check', module: 'ours.ts',
-  //   env: { REDIS_URL: 'redis://127.0.0.1:6379', SESSION_REVOCATION_INTERVAL: '5' }, role: 'ours', default: false, token: 'jws' },
+  {
+    ...REVOCATION,
+    name: 'ours-redis',
+    label: 'Redis, every request',
+    module: 'ours-redis.ts',
+    default: true,
+    revocation: 'redis',
+    runtimes: REDIS_RUNTIMES,
+    note: REDIS_NOTE,
+  },
+  {
+    ...REVOCATION,
+    name: 'ours-redis-30s',
+    label: 'Redis, at most every 30 s',
+    module: 'ours-redis.ts',
+    env: { SESSION_REVOCATION_CHECK_INTERVAL: '30' },
+    default: true,
+    revocation: 'redis',
+    runtimes: REDIS_RUNTIMES,
+    note: REDIS_NOTE,
+  },
 ]
 
 export const variant = (name: string): VariantSpec => {
   const found = VARIANTS.find((v) => v.name === name)
-  if (found === undefined) throw new Error(`unknown variant "${name}"; known: ${VARIANTS.map((v) => v.name).join(', ')}`)
+  if (found === undefined) throw new Error(`unknown variant "${name}"; known: ${VARIANTS.map((v) => v.name).join(', ')}, or a table: peers, revocation`)
   return found
 }
 
-/** --variants=a,b picks some; bare and ours are always in (every ratio needs them). */
+export const tableOf = (spec: VariantSpec): Table => spec.table ?? 'peers'
+
+/** Whether a variant runs on a runtime at all. */
+export const runsOn = (spec: VariantSpec, runtime: string): boolean => spec.runtimes === undefined || spec.runtimes.includes(runtime)
+
+/**
+ * --variants=a,b picks some (a table's name, peers or revocation, picks its default variants); bare and
+ * ours are always in (every ratio needs them).
+ */
 export function selectVariants(list: string | undefined): VariantSpec[] {
   if (list === undefined) return VARIANTS.filter((v) => v.default)
-  const names = ['bare', 'ours', ...list.split(',').filter((name) => name !== '' && name !== 'bare' && name !== 'ours')]
+  const asked = list.split(',').filter((name) => name !== '')
+  const names = ['bare', 'ours', ...asked.flatMap((name) => (name === 'peers' || name === 'revocation' ? VARIANTS.filter((v) => v.default && tableOf(v) === name).map((v) => v.name) : [name]))]
   return [...new Set(names)].map(variant)
 }
