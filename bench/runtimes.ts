@@ -13,6 +13,16 @@ export const RUNTIME_NAMES = ['bun', 'node', 'deno', 'workerd'] as const
 export type RuntimeName = (typeof RUNTIME_NAMES)[number]
 
 export const DENO = join(ROOT, 'node_modules/deno/deno')
+
+/**
+ * The Deno binary, put in place if missing: `bun install` blocks the deno package's postinstall, and
+ * its Node shim (node_modules/.bin/deno) only copies the binary from the platform package on first use.
+ */
+export function denoBinary(): string {
+  if (!existsSync(DENO)) Bun.spawnSync(['node', join(ROOT, 'node_modules/deno/install.cjs')], { cwd: join(ROOT, 'node_modules/deno') })
+  if (!existsSync(DENO)) throw new Error(`${DENO} is missing and node_modules/deno/install.cjs could not put it in place`)
+  return DENO
+}
 const WRANGLER = join(ROOT, 'node_modules/wrangler/bin/wrangler.js')
 const SERVERS = join(import.meta.dir, 'servers')
 /** The project's own (wrangler.toml). */
@@ -74,7 +84,7 @@ export async function startVariant(runtime: RuntimeName, spec: VariantSpec, opti
     case 'deno': {
       // Spawning a missing binary is an uncaught error event in the child-process helper, which hangs
       // the run instead of failing it: say what to do instead.
-      if (!existsSync(DENO)) throw new Error(`${DENO} is missing: bun install leaves Deno's postinstall blocked; run \`node node_modules/deno/install.cjs\``)
+      denoBinary()
       // The binary itself (node_modules/.bin/deno is a Node shim that would sit in between). The
       // project's deno.json maps the library's package name to its source, as for the app's Deno entry
       // (the generated entry lives outside the project, where Deno would not find that file itself).
@@ -159,7 +169,7 @@ export function versions(runtimes: readonly RuntimeName[]): Record<string, strin
     found.node = firstLine(run(['node', '--version'])).replace(/^v/, '')
     found['@hono/node-server'] = packageVersion('@hono/node-server')
   }
-  if (runtimes.includes('deno')) found.deno = firstLine(run([DENO, '--version'])).split(' ')[1]!
+  if (runtimes.includes('deno')) found.deno = firstLine(run([denoBinary(), '--version'])).split(' ')[1]!
   if (runtimes.includes('workerd')) {
     found.workerd = firstLine(run([join(ROOT, 'node_modules/.bin/workerd'), '--version'])).replace(/^workerd /, '')
     found.wrangler = packageVersion('wrangler')
