@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
-import type { FlashMessage } from 'hono-jwt-session'
+import type { FlashMessage, Session } from 'hono-jwt-session'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import type { AppEnv } from '../env.ts'
+import type { AppEnv, AppSession } from '../env.ts'
 import { Cart } from '../shop/cart.ts'
 import { layout, type Html } from './layout.ts'
 
@@ -13,14 +13,18 @@ export interface Page {
   messages?: readonly FlashMessage[]
 }
 
-/** A full HTML page: the header shows who is logged in and the cart's size, read from the session. */
+/**
+ * A full HTML page: the header shows who is logged in and the cart's size, read from the session. An
+ * error page for a request whose session could not be opened (the revocation store is down) has none,
+ * and shows the anonymous header.
+ */
 export function renderPage(c: Context<AppEnv>, page: Page) {
-  const s = c.var.session
+  const s: Session<AppSession> | undefined = c.get('session')
   const chrome = {
     title: page.title,
     // Display only: authorization (checkout, /api/me) looks the user up in the store.
-    userName: s.subject === undefined ? undefined : s.get('username'),
-    cartCount: new Cart(s).view().itemCount,
+    userName: s?.subject === undefined ? undefined : s.get('username'),
+    cartCount: s === undefined ? 0 : new Cart(s).view().itemCount,
     flashes: page.messages ?? [],
   }
   return c.html(layout(chrome, page.content), page.status ?? 200)
