@@ -1,5 +1,6 @@
 // A real load balancer (Debian's HAProxy) in front of several app instances on loopback: round robin,
-// health checks, and a retry on another instance when one dies, as a deployment would have.
+// health checks, and a retry on another instance when one dies, as a deployment would have. Every
+// answer names the instance that served it in `X-Served-By` (app0, app1, ...), so a test can tell.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -8,6 +9,9 @@ import { freePort } from './redis-server.ts'
 
 export const HAPROXY = process.env.HAPROXY_PATH ?? '/usr/sbin/haproxy'
 const INSTALL_HINT = 'apt-get update && apt-get install -y haproxy'
+
+/** The response header that names the instance (`app0`, `app1`, ...) that answered. */
+export const SERVED_BY = 'X-Served-By'
 
 /** Whether cluster tests can run here. In CI a missing HAProxy is a failure, not a skip. */
 export function haproxyAvailable(): boolean {
@@ -22,20 +26,33 @@ function config(port: number, backends: readonly string[]): string {
   return [
     'global',
     '  maxconn 2000',
+    // Only what went wrong (5xx, cut-off connections) goes to stderr, where output() finds it.
+    '  log stderr format raw local0',
     'defaults',
     '  mode http',
+    '  log global',
+    '  option httplog',
+    '  option dontlog-normal',
+    // The client's address for the instances (TRUSTED_PROXY_HEADER=X-Forwarded-For), as behind any proxy.
+    '  option forwardfor',
     '  timeout connect 2s',
     '  timeout client 30s',
     '  timeout server 30s',
-    // A request sent to an instance that just died goes to another one instead of failing.
+    // A request whose connection an instance refuses (it just died) goes to another instance at once:
+    // redispatch on every retry, since a retry on the same server would first wait a second.
     '  retries 3',
-    '  option redispatch',
-    '  retry-on conn-failure empty-response response-timeout',
+    '  option redispatch 1',
+    // A GET or HEAD that a dying instance took and never answered is sent to another one. Any other
+    // method is not replayed, since it may have had its effect (HAProxy's own advice): the client
+    // gets a 502 and decides. No retry on a response timeout: a slow request is not sent twice.
+    '  retry-on conn-failure empty-response',
     `frontend shop`,
     `  bind 127.0.0.1:${port}`,
     '  default_backend instances',
     'backend instances',
     '  balance roundrobin',
+    '  http-request disable-l7-retry if !METH_GET',
+    `  http-after-response set-header ${SERVED_BY} %s`,
     ...servers,
     '',
   ].join('\n')
@@ -44,6 +61,7 @@ function config(port: number, backends: readonly string[]): string {
 export class LoadBalancer implements AsyncDisposable {
   readonly #dir = mkdtempSync(join(tmpdir(), 'haproxy-test-'))
   #process: ChildProcess | undefined
+  #output = ''
 
   private constructor(readonly url: string) {}
 
@@ -55,14 +73,24 @@ export class LoadBalancer implements AsyncDisposable {
       const file = join(balancer.#dir, 'haproxy.cfg')
       writeFileSync(file, config(port, backends))
       const proc = spawn(HAPROXY, ['-f', file, '-db'], { stdio: ['ignore', 'ignore', 'pipe'] })
-      let errors = ''
-      proc.stderr!.setEncoding('utf8').on('data', (chunk: string) => (errors += chunk))
+      proc.stderr!.setEncoding('utf8').on('data', (chunk: string) => (balancer.#output += chunk))
       balancer.#process = proc
       if (await balancer.#ready()) return balancer
+      const output = balancer.#output
       await balancer[Symbol.asyncDispose]()
       // Someone took the port between our check and HAProxy's bind: try another.
-      if (attempt === 3) throw new Error(`haproxy did not start:\n${errors}`)
+      if (attempt === 3) throw new Error(`haproxy did not start:\n${output}`)
     }
+  }
+
+  /** What HAProxy printed: warnings, and one line per request that went wrong (its termination state). */
+  output(): string {
+    return this.#output
+  }
+
+  /** Fetches `path` through the balancer without following redirects, so a `CookieJar` can drive it like an app. */
+  request(path: string, init?: RequestInit): Promise<Response> {
+    return fetch(this.url + path, { ...init, redirect: 'manual' })
   }
 
   async #ready(): Promise<boolean> {
