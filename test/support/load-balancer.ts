@@ -42,16 +42,20 @@ function config(port: number, backends: readonly string[]): string {
     // redispatch on every retry, since a retry on the same server would first wait a second.
     '  retries 3',
     '  option redispatch 1',
-    // A GET or HEAD that a dying instance took and never answered is sent to another one. Any other
-    // method is not replayed, since it may have had its effect (HAProxy's own advice): the client
-    // gets a 502 and decides. No retry on a response timeout: a slow request is not sent twice.
+    // A request that an instance took and never answered (it was killed) is sent to another one, POSTs
+    // included. HAProxy warns that a replay must be harmless; in this app it is: what a request changes
+    // lives in the cookie its answer carries, which never arrived, and a revocation written twice is
+    // one revocation. Without it the client gets a 502, or, on a kept-alive connection, the connection
+    // closed with no answer (HAProxy's http-reuse mirrors the server's close), which a browser answers by
+    // sending the request again itself. An app with effects of its own (orders in a database) adds
+    // `http-request disable-l7-retry if !METH_GET`. No retry on a response timeout: a slow request is
+    // not sent twice.
     '  retry-on conn-failure empty-response',
     `frontend shop`,
     `  bind 127.0.0.1:${port}`,
     '  default_backend instances',
     'backend instances',
     '  balance roundrobin',
-    '  http-request disable-l7-retry if !METH_GET',
     `  http-after-response set-header ${SERVED_BY} %s`,
     ...servers,
     '',
