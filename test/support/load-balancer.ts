@@ -2,6 +2,7 @@
 // health checks, and a retry on another instance when one dies, as a deployment would have. Every
 // answer names the instance that served it in `X-Served-By` (app0, app1, ...), so a test can tell.
 import { spawn, type ChildProcess } from 'node:child_process'
+import { createConnection } from 'node:net'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -21,13 +22,15 @@ export function haproxyAvailable(): boolean {
   return false
 }
 
-function config(port: number, backends: readonly string[]): string {
+function config(port: number, backends: readonly string[], socket: string): string {
   const servers = backends.map((url, i) => `  server app${i} ${new URL(url).host} check inter 500ms fall 1 rise 1`)
   return [
     'global',
     '  maxconn 2000',
     // Only what went wrong (5xx, cut-off connections) goes to stderr, where output() finds it.
     '  log stderr format raw local0',
+    // For sessionsOn(): what HAProxy has in flight with each instance.
+    `  stats socket ${socket}`,
     'defaults',
     '  mode http',
     '  log global',
@@ -64,6 +67,7 @@ function config(port: number, backends: readonly string[]): string {
 
 export class LoadBalancer implements AsyncDisposable {
   readonly #dir = mkdtempSync(join(tmpdir(), 'haproxy-test-'))
+  readonly #socket = join(this.#dir, 'haproxy.sock')
   #process: ChildProcess | undefined
   #output = ''
 
@@ -75,7 +79,7 @@ export class LoadBalancer implements AsyncDisposable {
       const port = await freePort()
       const balancer = new LoadBalancer(`http://127.0.0.1:${port}`)
       const file = join(balancer.#dir, 'haproxy.cfg')
-      writeFileSync(file, config(port, backends))
+      writeFileSync(file, config(port, backends, balancer.#socket))
       const proc = spawn(HAPROXY, ['-f', file, '-db'], { stdio: ['ignore', 'ignore', 'pipe'] })
       proc.stderr!.setEncoding('utf8').on('data', (chunk: string) => (balancer.#output += chunk))
       balancer.#process = proc
@@ -90,6 +94,21 @@ export class LoadBalancer implements AsyncDisposable {
   /** What HAProxy printed: warnings, and one line per request that went wrong (its termination state). */
   output(): string {
     return this.#output
+  }
+
+  /** How many requests HAProxy has in flight with instance i (`app<i>`) right now, from its stats socket. */
+  async sessionsOn(i: number): Promise<number> {
+    const csv = await new Promise<string>((resolve, reject) => {
+      let text = ''
+      const connection = createConnection(this.#socket, () => connection.end('show stat\n'))
+      connection.setEncoding('utf8').on('data', (chunk: string) => (text += chunk))
+      connection.on('end', () => resolve(text)).on('error', reject)
+    })
+    const [header = '', ...rows] = csv.replace(/^# /, '').split('\n')
+    const columns = header.split(',')
+    const row = rows.map((line) => line.split(',')).find((fields) => fields[0] === 'instances' && fields[1] === `app${i}`)
+    if (row === undefined) throw new Error(`HAProxy's stats have no instances/app${i}`)
+    return Number(row[columns.indexOf('scur')])
   }
 
   /** Fetches `path` through the balancer without following redirects, so a `CookieJar` can drive it like an app. */
