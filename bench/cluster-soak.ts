@@ -11,7 +11,10 @@
 //   device's "log out everywhere" (all users share the demo account) whose cut-off may cover it.
 // - A revoked session is served when a request sent after the logout's response arrived (a copied
 //   cookie, or a session a completed "everywhere" certainly covers) is accepted: the server reissues
-//   its token. A request already in flight when the logout completed may be served (documented).
+//   its token. A request already in flight when the logout completed may be served (documented), and
+//   so may a token confirmed within the 60 s outage grace by an instance that cannot ask Redis at the
+//   time (Redis down, or a call of its own that failed or timed out): counted apart. A prober asks
+//   each instance 20 times a second whether it can ask Redis.
 // - 5xx: the documented ones are counted apart: 503 while Redis cannot be asked (with Retry-After),
 //   503 from the login's cap on password checks (with Retry-After). A request cut off by the kill
 //   (which HAProxy could not send to another instance) is counted apart too. Any other is an error.
@@ -29,6 +32,8 @@ import { PRICES, PRODUCTS, random, rssMb } from './soak-shared.ts'
 const SECRET = 'cluster-soak-secret-0123456789-abcdefghij'
 /** The app's outage grace: the library's default `outageGrace`, seconds. */
 const OUTAGE_GRACE = 60
+/** After a failed call the middleware leaves the store alone this long (and a little more), ms. */
+const BREAKER_MS = 2_100
 const STORE_DOWN = /cannot be checked right now/
 const LOGIN_BUSY = /busy checking other logins/
 const JSON_HEADERS = { 'Content-Type': 'application/json' }
@@ -71,7 +76,7 @@ export interface ClusterSoakReport {
   replays: number
   /** ...and accepted. */
   revokedServed: number
-  /** ...accepted while Redis was down, on a token confirmed within the outage grace (documented). */
+  /** ...accepted by an instance that could not ask Redis then, on a token confirmed within the outage grace (documented). */
   revokedServedInGrace: number
   /** Of the lost sessions and revoked sessions served, those with the known library bug's signature. */
   knownBug: { lost: number; served: number }
@@ -265,8 +270,15 @@ export async function runClusterSoak(options: ClusterSoakOptions): Promise<Clust
   const mayBeCoveredByEverywhere = (login: { sent: number } | undefined, at: number) =>
     login !== undefined && everywheres.some((e) => !e.failed && e.sent < at && second(login.sent) <= second(e.done ?? at))
 
-  /** Whether a request may have been handled while Redis was down (it overlaps the outage). */
-  const duringOutage = (sent: Sent) => sent.doneAt >= outage.from && sent.sentAt <= outage.to
+  /** Each time (performance.now()) an instance answered the probe 503: it could not ask Redis then. */
+  const storeFailing: { by: number; at: number }[] = []
+  /**
+   * Whether the instance that answered may have served this request without Redis: Redis was down, or
+   * the instance could not ask it around then (a failed or timed-out call keeps it from asking for 2 s).
+   */
+  const withoutRedis = (sent: Sent) =>
+    (sent.doneAt >= outage.from && sent.sentAt <= outage.to) ||
+    storeFailing.some((f) => f.by === sent.by && f.at >= sent.sentAt - BREAKER_MS && f.at <= sent.doneAt + BREAKER_MS)
   /** Whether Redis itself refuses this session: its id revoked, or its subject cut off at or after its start. */
   const redisRefuses = (state: TokenState): boolean => {
     if (cluster.redis.cli('EXISTS', `{hono-jwt-session}:sid:${state.sid}`) === '1') return true
@@ -280,7 +292,7 @@ export async function runClusterSoak(options: ClusterSoakOptions): Promise<Clust
    */
   function servedRevoked(token: string, sent: Sent, what: string, suspect: boolean, context: string): void {
     const state = stateOf(token)!
-    if (duringOutage(sent) && state.checked !== undefined && second(sent.doneAt) - state.checked <= OUTAGE_GRACE) {
+    if (withoutRedis(sent) && state.checked !== undefined && second(sent.doneAt) - state.checked <= OUTAGE_GRACE) {
       report.revokedServedInGrace++
       return
     }
@@ -596,8 +608,25 @@ export async function runClusterSoak(options: ClusterSoakOptions): Promise<Clust
     }
   }
 
-  /** Waits until every instance answers a session only Redis can confirm (the clients reconnect by themselves). */
+  /** A session only Redis can confirm (no epoch, no last check): an instance that cannot ask Redis answers it 503. */
   const probe = await sessionCookie({ secret: SECRET, cookie: { secure: false }, audience: SESSION_AUDIENCE }, { username: 'user' })
+  // Asks every instance directly, 20 times a second, whether it can ask Redis; not counted as requests.
+  const prober = async () => {
+    while (performance.now() < deadline) {
+      await Promise.all(
+        cluster.instances.map(async (instance, i) => {
+          try {
+            const res = await instance.request('/test/session/check', { headers: { Cookie: probe } })
+            await res.arrayBuffer()
+            if (res.status === 503) storeFailing.push({ by: i, at: performance.now() })
+          } catch {
+            // Killed: not a Redis matter.
+          }
+        }),
+      )
+      await Bun.sleep(50)
+    }
+  }
   const everyInstanceUsesRedis = async () => {
     for (;;) {
       const texts = await Promise.all(cluster.instances.map(async (instance) => (await instance.request('/test/session/check', { headers: { Cookie: probe } })).text()))
@@ -651,7 +680,18 @@ export async function runClusterSoak(options: ClusterSoakOptions): Promise<Clust
     log(report.timeline.at(-1)!)
   })()
 
-  await Promise.all([...users.map(loop), attacker(1), attacker(2), faults])
+  await Promise.all([...users.map(loop), attacker(1), attacker(2), prober(), faults])
+  // When each instance could not ask Redis, as the prober saw it.
+  cluster.instances.forEach((_, i) => {
+    const spans: [number, number][] = []
+    for (const { at } of storeFailing.filter((f) => f.by === i)) {
+      const last = spans.at(-1)
+      if (last !== undefined && at - last[1] < 500) last[1] = at
+      else spans.push([at, at])
+    }
+    const text = spans.map(([from, to]) => `${((from - started) / 1000).toFixed(1)}–${((to - started) / 1000).toFixed(1)} s`).join(', ')
+    report.timeline.push(`app${i} could not ask Redis (answered the probe 503): ${text || 'never'}`)
+  })
   report.seconds = (performance.now() - started) / 1000
   cluster.instances.forEach((instance, i) => (report.rssMb[i]!.end = rssMb(instance.pid)))
   for (const [, reason] of cluster.output().matchAll(/Session cookie refused \(([a-z-]+)\)/g)) report.refusals[reason!] = (report.refusals[reason!] ?? 0) + 1
@@ -677,7 +717,7 @@ export function formatClusterReport(r: ClusterSoakReport): string {
     `| requests through the balancer | ${n(r.requests)} (${(r.requests / r.seconds).toFixed(0)}/s) |`,
     `| sessions lost that were not revoked | ${n(r.lostSessions)}${r.lostSessions ? ` (with the known library bug's signature: ${n(r.knownBug.lost)})` : ''} |`,
     `| revoked sessions served | ${n(r.revokedServed)} of ${n(r.replays)} presented after their logout completed${r.revokedServed ? ` (with the known library bug's signature: ${n(r.knownBug.served)})` : ''} |`,
-    `| revoked copies served while Redis was down, within the 60 s outage grace (documented) | ${n(r.revokedServedInGrace)} |`,
+    `| revoked sessions served by an instance that could not ask Redis then, within the 60 s outage grace (documented) | ${n(r.revokedServedInGrace)} |`,
     `| 5xx other than the documented ones | ${n(r.serverErrors)} |`,
     `| 503 while Redis could not be asked (documented), by Retry-After | ${n(r.storeUnavailable.count)} (${retryAfter}; ${n(r.storeUnavailable.withoutRetryAfter)} without) |`,
     `| requests cut off by the kill (502 or connection closed; HAProxy replays what it can on another instance) | ${n(r.cutOffByKill)} |`,
