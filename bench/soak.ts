@@ -1,21 +1,14 @@
 // Soak: the real server over HTTP on loopback, many virtual users each with its own cookie jar doing
 // what users do, hostile cookies mixed in, and a restart with a new secret (the old one as fallback)
 // part way through. `bun run soak` runs 5 minutes; `--duration=S --users=N` for other sizes.
-import { readFileSync } from 'node:fs'
+// `bun run soak --cluster` runs the cluster soak instead (cluster-soak.ts).
 import { RedisServer } from '../test/support/redis-server.ts'
 import { BUN_ENTRY, startServer, type RunningServer } from '../test/support/server.ts'
+import { formatClusterReport, machine, runClusterSoak } from './cluster-soak.ts'
+import { PRICES, PRODUCTS, random, rssMb } from './soak-shared.ts'
 
 const OLD_SECRET = 'soak-old-secret-0123456789-abcdefghijklm'
 const NEW_SECRET = 'soak-new-secret-0123456789-abcdefghijklm'
-const PRODUCTS = ['gift-card-25', 'sencha-uji-100g', 'matcha-ceremonial-30g', 'french-press-800ml', 'stoneware-mug-350ml', 'moka-pot-six-cup']
-const PRICES: Record<string, number> = {
-  'gift-card-25': 2500,
-  'sencha-uji-100g': 1290,
-  'matcha-ceremonial-30g': 2890,
-  'french-press-800ml': 3290,
-  'stoneware-mug-350ml': 1690,
-  'moka-pot-six-cup': 3490,
-}
 
 export interface SoakOptions {
   durationSeconds: number
@@ -40,23 +33,6 @@ export interface SoakReport {
   rssMb: { start: number; beforeRotation: number; afterRotation: number; end: number }
   latencyMs: { p50: number; p99: number }
   samples: string[]
-}
-
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024
-}
-
-/** A small deterministic PRNG (mulberry32), so a seed replays the same choices. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
@@ -255,6 +231,13 @@ if (import.meta.main) {
   const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback)
   const seed = arg('seed', Date.now() % 1_000_000)
   const options = { durationSeconds: arg('duration', 300), users: arg('users', 50), seed, log: console.log }
+  if (process.argv.includes('--cluster')) {
+    console.log(`Cluster soak: 3 instances behind HAProxy, one persistent Redis; ${options.users} users for ${options.durationSeconds} s, seed ${seed}`)
+    console.log(machine())
+    const report = await runClusterSoak(options)
+    console.log(formatClusterReport(report))
+    process.exit(report.ok ? 0 : 1)
+  }
   console.log(`Soak: ${options.users} users for ${options.durationSeconds} s, seed ${seed}`)
   const report = await runSoak(options)
   console.log(formatReport(report))

@@ -435,6 +435,64 @@ describe('when the store fails', () => {
     expect(jar.get('session')).toBeDefined()
   })
 
+  // KNOWN BUG, found while building the cluster tests (test/cluster/): RevocationChecker.revokeSession() and
+  // revokeSubject() (src/session/revocation/checker.ts) remember a revocation in this process before
+  // the store has it, and keep it when the write fails. The 503 then did change something: this
+  // instance refuses the session (or the subject's sessions) for good while every other instance
+  // serves it, and a logout retried here finds nothing to revoke, answers success and writes nothing,
+  // so a copy of the cookie stays valid on the other instances. Remove `.failing` once it is fixed.
+  describe('a write the store refused (503) is not remembered here either', () => {
+    /** Two instances on one store, and ada logged in on `a`; `down()` and `up()` switch the store. */
+    async function twoInstances() {
+      const store = new FaultyStore()
+      const clock = new TestClock()
+      const [a, b] = [instance(store, clock, { outageGrace: 60 }), instance(store, clock, { outageGrace: 60 })]
+      const browser = new CookieJar()
+      await browser.request(a.app, '/login/ada', { method: 'POST' })
+      const down = () => {
+        store.mode = 'down'
+        clock.advance(1)
+      }
+      const up = () => {
+        store.mode = 'up'
+        clock.advance(3)
+      }
+      return { a, b, browser, down, up }
+    }
+
+    test('after a logout refused with 503, the session goes on being served by the instance that refused it', async () => {
+      const { a, browser, down, up } = await twoInstances()
+      down()
+      expect((await browser.request(a.app, '/logout', { method: 'POST' })).status).toBe(503)
+      up()
+
+      expect(await me(a, browser)).toEqual({ user: 'ada', subject: 'ada' })
+    })
+
+    test('a logout refused with 503 and retried once the store is back ends a copy of the cookie on every instance', async () => {
+      const { a, b, browser, down, up } = await twoInstances()
+      const stolen = copy(browser)
+      down()
+      await browser.request(a.app, '/logout', { method: 'POST' })
+      up()
+      await browser.request(a.app, '/logout', { method: 'POST' })
+
+      expect(await me(b, stolen)).toEqual({ user: null, subject: null })
+    })
+
+    test('"everywhere" refused with 503 and retried once the store is back ends the other device\'s session on every instance', async () => {
+      const { a, b, browser, down, up } = await twoInstances()
+      const phone = new CookieJar()
+      await phone.request(b.app, '/login/ada', { method: 'POST' })
+      down()
+      await browser.request(a.app, '/logout?everywhere=true', { method: 'POST' })
+      up()
+      await browser.request(a.app, '/logout?everywhere=true', { method: 'POST' })
+
+      expect(await me(b, phone)).toEqual({ user: null, subject: null })
+    })
+  })
+
   test('anonymous visitors are served while the store is down', async () => {
     const store = new FaultyStore()
     store.mode = 'down'
@@ -576,24 +634,6 @@ describe('revocation and the reissue policy', () => {
 })
 
 describe('a logout is never half done', () => {
-  test('when the store cannot record it, nothing changes here either, and the retry records it for every instance', async () => {
-    const store = new FaultyStore()
-    const clock = new TestClock()
-    const [a, b] = [instance(store, clock), instance(store, clock)]
-    const browser = new CookieJar()
-    await browser.request(a.app, '/login/ada', { method: 'POST' })
-    const stolen = copy(browser)
-    store.mode = 'down'
-    clock.advance(1)
-    expect((await browser.request(a.app, '/logout', { method: 'POST' })).status).toBe(503)
-    store.mode = 'up'
-    clock.advance(3)
-    expect((await browser.request(a.app, '/logout', { method: 'POST' })).status).toBe(200)
-
-    expect(await me(b, stolen)).toEqual({ user: null, subject: null })
-    expect(b.invalid).toEqual(['revoked'])
-  })
-
   test('a login whose session is too large to save (413) revokes nothing: the previous cookie stays valid', async () => {
     const store = new MemoryRevocationStore()
     const clock = new TestClock()

@@ -13,10 +13,17 @@ export interface RunningServer {
   pid: number
   /** Ends the process and everything it started, and waits until all its output has been read. */
   stop(): Promise<void>
+  /** A crash: SIGKILL to the process and everything it started, nothing cleaned up; waits until it is gone. */
+  kill(): Promise<void>
   /** Everything the process printed so far. */
   output(): string
   /** Fetches `path` from the server without following redirects, so a `CookieJar` can drive it like an app. */
   request(path: string, init?: RequestInit): Promise<Response>
+}
+
+export interface StartOptions {
+  /** Listen on this port instead of a free one (PORT=0): to start an instance again where a load balancer expects it. */
+  port?: number
 }
 
 /**
@@ -24,10 +31,10 @@ export interface RunningServer {
  * (or wrangler's "Ready on"). It gets a process group of its own, so stopping it also stops what it
  * spawned (bun run → node, wrangler → workerd). When it fails to start, the error carries its output.
  */
-export async function startServer(command: string[], env: Record<string, string>, timeoutMs = 15_000): Promise<RunningServer> {
+export async function startServer(command: string[], env: Record<string, string>, timeoutMs = 15_000, options: StartOptions = {}): Promise<RunningServer> {
   const proc = spawn(command[0]!, command.slice(1), {
     cwd: ROOT,
-    env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', ...env, PORT: '0' },
+    env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', ...env, PORT: String(options.port ?? 0) },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   })
@@ -51,6 +58,10 @@ export async function startServer(command: string[], env: Record<string, string>
     await exited
     clearTimeout(timer)
   }
+  const kill = async () => {
+    killGroup('SIGKILL')
+    await exited
+  }
 
   const deadline = Date.now() + timeoutMs
   for (;;) {
@@ -58,7 +69,7 @@ export async function startServer(command: string[], env: Record<string, string>
     if (port !== undefined) {
       const url = `http://127.0.0.1:${port}`
       const request = (path: string, init?: RequestInit) => fetch(url + path, { ...init, redirect: 'manual' })
-      return { url, pid: proc.pid!, stop, output: () => text, request }
+      return { url, pid: proc.pid!, stop, kill, output: () => text, request }
     }
     if (exitCode !== undefined || Date.now() > deadline) {
       await stop()

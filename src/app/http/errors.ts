@@ -1,7 +1,7 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import { SessionTooLargeError } from 'hono-jwt-session'
+import { SessionStoreUnavailableError, SessionTooLargeError } from 'hono-jwt-session'
 import type { AppEnv } from '../env.ts'
 import { CartError } from '../shop/cart.ts'
 import { errorPage } from '../views/pages.ts'
@@ -15,7 +15,10 @@ const DEFAULT_MESSAGES: Partial<Record<ContentfulStatusCode, string>> = {
   413: 'The request body is too large',
 }
 
-function describe(error: Error): { status: ContentfulStatusCode; message: string } {
+function describe(error: Error): { status: ContentfulStatusCode; message: string; retryAfter?: number } {
+  if (error instanceof SessionStoreUnavailableError) {
+    return { status: 503, message: 'Your session cannot be checked right now: please try again shortly.', retryAfter: error.retryAfter }
+  }
   if (error instanceof SessionTooLargeError) {
     return { status: 413, message: 'The session is too large to store: nothing was changed. Remove something from your cart and try again.' }
   }
@@ -38,14 +41,14 @@ function respond(c: Context<AppEnv>, status: ContentfulStatusCode, message: stri
  */
 export function errorHandler(log: Log): ErrorHandler<AppEnv> {
   return (error, c) => {
-    const { status, message } = describe(error)
-    if (status >= 500) log.error(`${requestLine(c)} failed: ${describeError(error)}`)
+    const { status, message, retryAfter } = describe(error)
+    // The revocation store's outage is documented and answered with 503 (the client retries after
+    // Retry-After); only our own bugs are logged as failures.
+    if (status >= 500 && retryAfter === undefined) log.error(`${requestLine(c)} failed: ${describeError(error)}`)
+    if (retryAfter !== undefined) c.header('Retry-After', String(retryAfter))
     // A failed request sets no cookie the handler meant for success (the "logged out" flag of a logout
     // whose revocation could not be recorded, say); the session middleware adds its own afterwards.
     c.header('Set-Cookie', undefined)
-    // When to try again, for the 429s and 503s that say it (a throttled login, a revocation store down).
-    const retryAfter = error instanceof HTTPException ? error.getResponse().headers.get('Retry-After') : null
-    if (retryAfter !== null) c.header('Retry-After', retryAfter)
     return respond(c, status, message)
   }
 }

@@ -1,7 +1,6 @@
 import type { Context } from 'hono'
-import type { FlashMessage } from 'hono-jwt-session'
+import type { FlashMessage, Session } from 'hono-jwt-session'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import type { Session } from 'hono-jwt-session'
 import type { AppEnv, AppSession } from '../env.ts'
 import { Cart } from '../shop/cart.ts'
 import { layout, type Html } from './layout.ts'
@@ -15,8 +14,9 @@ export interface Page {
 }
 
 /**
- * A full HTML page: the header shows who is logged in and the cart's size, read from the session — or,
- * on an error page when the session could not be loaded (its revocation store is down), nobody's.
+ * A full HTML page: the header shows who is logged in and the cart's size, read from the session. An
+ * error page for a request whose session could not be opened (the revocation store is down) has none,
+ * and shows the anonymous header.
  */
 export function renderPage(c: Context<AppEnv>, page: Page) {
   // Typed as always there; absent when the session middleware failed before setting it.
