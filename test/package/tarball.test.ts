@@ -55,12 +55,28 @@ if (lockedHono === undefined) throw new Error(`bun.lock does not hold hono 4: ${
 const lockedMinor = Number(lockedHono.split('.')[1])
 const consumerMinor = lockedMinor > 0 ? lockedMinor - 1 : 1
 
+/** A package as our lockfile pins it: the consumer gets the versions the repository is tested with. */
+function locked(name: string): string {
+  const entry = bunLock.packages[name]?.[0] ?? ''
+  const version = entry.startsWith(`${name}@`) ? entry.slice(name.length + 1) : undefined
+  if (version === undefined || version === '') throw new Error(`bun.lock does not hold ${name}`)
+  return version
+}
+
+// What the README's examples need besides hono and the package: @hono/node-server (the Node quick
+// start's install), and each runtime's types for their strict type checks.
+const EXAMPLE_DEPENDENCIES = { '@hono/node-server': locked('@hono/node-server') }
+const EXAMPLE_DEV_DEPENDENCIES = Object.fromEntries(['@types/node', '@types/bun', '@cloudflare/workers-types'].map((name) => [name, locked(name)]))
+
 const DENO = join(BIN, 'deno')
 const TSC = { 5: () => join(project(), 'node_modules/.bin/tsc'), 7: () => join(BIN, 'tsc') } as const
 const TS_VERSION = { 5: /^Version 5\.9\.\d+$/, 7: /^Version 7\.0\.\d+$/ } as const
 const CONFIG = { nodenext: 'tsconfig.json', bundler: 'tsconfig.bundler.json' } as const
 
-/** The throwaway project: the consumer's files, and the tarball installed by npm with hono and TypeScript 5. */
+/**
+ * The throwaway project: the consumer's files, and the tarball installed by npm with hono and
+ * TypeScript 5, and what the README's examples need besides.
+ */
 const installed = once(async () => {
   const file = await tarball()
   const dir = project()
@@ -69,8 +85,8 @@ const installed = once(async () => {
     name: 'consumer',
     private: true,
     type: 'module',
-    dependencies: { hono: `~4.${consumerMinor}.0`, [pkg.name]: `file:${file}` },
-    devDependencies: { typescript: '~5.9.0' },
+    dependencies: { hono: `~4.${consumerMinor}.0`, [pkg.name]: `file:${file}`, ...EXAMPLE_DEPENDENCIES },
+    devDependencies: { typescript: '~5.9.0', ...EXAMPLE_DEV_DEPENDENCIES },
   }
   writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2))
   await mustRun(['npm', 'install', '--no-audit', '--no-fund', '--update-notifier=false'], { cwd: dir })
@@ -138,6 +154,38 @@ const prepared = once(async () => {
   for (const { ts, resolution } of COMBINATIONS) void typeCheck(ts, resolution).catch(() => {})
   return dir
 })
+
+interface Lock {
+  packages: Record<string, { version?: string; resolved?: string } & Partial<Record<'dependencies' | 'devDependencies' | 'optionalDependencies' | 'peerDependencies', Record<string, string>>>>
+}
+
+/**
+ * The lock's paths of `roots` and of everything they depend on (dependencies, optional and peer),
+ * each dependency found as Node finds it: in the nearest node_modules from its dependent up.
+ */
+function closure(lock: Lock, roots: string[]): Set<string> {
+  const seen = new Set<string>()
+  const visit = (path: string): void => {
+    const entry = lock.packages[path]
+    if (entry === undefined || seen.has(path)) return
+    seen.add(path)
+    for (const name of Object.keys({ ...entry.dependencies, ...entry.optionalDependencies, ...entry.peerDependencies })) {
+      for (let base = path; ; base = base.slice(0, base.lastIndexOf('/node_modules/'))) {
+        const candidate = `${base}/node_modules/${name}`
+        if (lock.packages[candidate] !== undefined) {
+          visit(candidate)
+          break
+        }
+        if (!base.includes('/node_modules/')) {
+          visit(`node_modules/${name}`)
+          break
+        }
+      }
+    }
+  }
+  for (const root of roots) visit(root)
+  return seen
+}
 
 interface Report {
   passed: string[]
@@ -225,16 +273,16 @@ describe('installed with npm into a project outside the repository', () => {
       walk(join(dir, 'node_modules'))
       expect(honos).toEqual([join(dir, 'node_modules/hono')])
       // What the package brought: its dependencies and its peers, nothing else.
-      const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')) as {
-        packages: Record<string, { version?: string; resolved?: string }>
-      }
+      const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')) as Lock
       // The package is the tarball just packed.
       expect(lock.packages[`node_modules/${pkg.name}`]).toMatchObject({ version: pkg.version, resolved: expect.stringMatching(/^file:.*\.tgz$/) })
-      const all = Object.keys(lock.packages)
-        .filter((path) => path.startsWith('node_modules/'))
-        .map((path) => path.replace(/^.*node_modules\//, ''))
-      const consumers = ['hono', pkg.name, 'typescript']
-      expect(all.filter((name) => !consumers.includes(name)).sort()).toEqual(Object.keys(pkg.dependencies ?? {}).sort())
+      // Everything installed that the consumer's other dependencies (hono, TypeScript, what the
+      // README's examples need) do not bring themselves.
+      const root = lock.packages[''] ?? {}
+      const asked = Object.keys({ ...root.dependencies, ...root.devDependencies }).filter((name) => name !== pkg.name)
+      const theirs = closure(lock, asked.map((name) => `node_modules/${name}`))
+      const brought = Object.keys(lock.packages).filter((path) => path.startsWith('node_modules/') && path !== `node_modules/${pkg.name}` && !theirs.has(path))
+      expect(brought.map((path) => path.replace(/^.*node_modules\//, '')).sort()).toEqual(Object.keys(pkg.dependencies ?? {}).sort())
     },
     2 * MINUTE,
   )
