@@ -1,13 +1,30 @@
 // The package as users get it: packed by npm, linted, installed with npm into a throwaway project
 // outside the repository next to another hono 4 minor, run on Node, Bun, Deno and workerd, and
-// type-checked by a strict consumer with TypeScript 5 and 7. Nothing is cached between runs but
-// npm's own cache: the tarball, the project and Deno's cache are made fresh in the temp dir.
+// type-checked by a strict consumer with TypeScript 5 and 7. In the same project, the README's and
+// docs' complete examples, read from them at test time (examples.ts), are type-checked strictly with
+// each runtime's types and run on their runtime. Nothing is cached between runs but npm's own cache:
+// the tarball, the project and Deno's cache are made fresh in the temp dir.
 import { afterAll, describe, expect, test } from 'bun:test'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { sessionCookie } from 'hono-jwt-session/testing'
 import { Miniflare } from 'miniflare'
+import { freePort } from '../support/redis-server.ts'
+import {
+  bareImports,
+  commandLine,
+  denoAdd,
+  EXPECTED,
+  examples,
+  portIsFree,
+  startListening,
+  visitTwice,
+  type Example,
+  type ExampleId,
+  type Visit,
+} from './examples.ts'
 import { BIN, mustRun, pkg, ROOT, run, sourceOf, targets } from './support.ts'
 
 const MINUTE = 60_000
@@ -148,10 +165,95 @@ function typeCheck(ts: TsVersion, resolution: Resolution): Promise<TypeCheck> {
   })())
 }
 
-/** The installed project, with the four type checks started alongside whatever runs next. */
+// The README's and docs' complete examples (see examples.ts), each written into readme/<id>/ of the
+// same project, next to the consumer's tsconfig for its runtime (test/package/consumer/readme/).
+const SESSION_SECRET = 'the secret of the README examples, 32 bytes or more'
+const exampleDir = (id: ExampleId): string => join(project(), 'readme', id)
+const DENO_README_CACHE = (): string => join(work(), 'deno-readme-cache')
+
+function installedVersion(name: string): string {
+  return (JSON.parse(readFileSync(join(project(), 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version
+}
+
+/**
+ * The Deno quick start's project: deno.json gets the imports the README's first `deno add` of npm
+ * packages writes (each at `^` the version installed, which node_modules then serves), besides
+ * readme/deno/deno.json's strict flags. deno.all.json is the same without exactOptionalPropertyTypes,
+ * for `deno check --all`, which also checks Deno's own bundled Node types: those fail that flag under
+ * Deno's TypeScript 6 (microsoft/TypeScript#62569), which no consumer code can change.
+ */
+function writeDenoConfig(example: Example, dir: string): void {
+  const add = example.install.find(({ command }) => /^deno add\s/.test(command) && denoAdd(command).every(({ registry }) => registry === 'npm'))
+  if (add === undefined) throw new Error(`README.md's Deno install row has no \`deno add\` of npm packages only: the Deno quick start cannot run from node_modules`)
+  const imports = Object.fromEntries(denoAdd(add.command).map(({ key, name }) => [key, `npm:${name}@^${installedVersion(name)}`]))
+  const config = Bun.JSONC.parse(readFileSync(join(dir, 'deno.json'), 'utf8')) as { compilerOptions: Record<string, unknown> }
+  writeFileSync(join(dir, 'deno.json'), JSON.stringify({ imports, ...config }, null, 2))
+  const { exactOptionalPropertyTypes: _, ...withoutExact } = config.compilerOptions
+  writeFileSync(join(dir, 'deno.all.json'), JSON.stringify({ imports, ...config, compilerOptions: withoutExact }, null, 2))
+}
+
+/** Every example written where its marker says, with a Worker's wrangler.toml (the consumer's, then the docs' blocks) and Deno's import map. */
+const examplesWritten = once(async () => {
+  const dir = await installed()
+  const list = examples()
+  const compatibilityDate = (Bun.TOML.parse(readFileSync(join(dir, 'wrangler.toml'), 'utf8')) as { compatibility_date: string }).compatibility_date
+  for (const example of list) {
+    const at = exampleDir(example.id)
+    for (const file of [example.program, ...example.files.filter((f) => f.path !== 'wrangler.toml')]) {
+      mkdirSync(dirname(join(at, file.path)), { recursive: true })
+      writeFileSync(join(at, file.path), file.text)
+    }
+    if (example.id === 'workers' || example.id === 'durable-object') {
+      const fromDocs = example.files.filter((f) => f.path === 'wrangler.toml').map((f) => f.text)
+      const base = [`name = "${example.id}"`, `main = "${example.program.path}"`, `compatibility_date = "${compatibilityDate}"`, '']
+      writeFileSync(join(at, 'wrangler.toml'), [...base, ...fromDocs].join('\n'))
+    }
+    if (example.id === 'deno') writeDenoConfig(example, at)
+  }
+  return list
+})
+
+const exampleOf = async (id: ExampleId): Promise<Example> => (await examplesWritten()).find((e) => e.id === id)!
+
+/** Each example's type checks: a name, and the command, run in the example's directory. */
+function exampleTypeChecks(example: Example): { name: string; argv: string[] }[] {
+  const file = example.program.path
+  if (example.id === 'deno') {
+    return [
+      { name: 'deno check', argv: [DENO, 'check', '--cached-only', file] },
+      { name: 'deno check --all', argv: [DENO, 'check', '--all', '--cached-only', '--config', 'deno.all.json', file] },
+    ]
+  }
+  const checks = ([5, 7] as const).map((ts) => ({ name: `TypeScript ${ts}, bundler`, argv: [TSC[ts](), '-p', 'tsconfig.json', '--pretty', 'false'] }))
+  if (example.id !== 'node') return checks
+  // nodenext: TypeScript 5 also emits dist/, which the Node run starts.
+  return [
+    ...checks,
+    { name: 'TypeScript 5, nodenext', argv: [TSC[5](), '-p', 'tsconfig.nodenext.json', '--pretty', 'false'] },
+    { name: 'TypeScript 7, nodenext', argv: [TSC[7](), '-p', 'tsconfig.nodenext.json', '--noEmit', '--pretty', 'false'] },
+  ]
+}
+
+/** Each check's errors ('' when it passed), by name; run once per example, all its checks at once. */
+const exampleResults: Partial<Record<ExampleId, Promise<Record<string, string>>>> = {}
+function typeCheckExample(id: ExampleId): Promise<Record<string, string>> {
+  return (exampleResults[id] ??= (async () => {
+    const example = await exampleOf(id)
+    const results = await Promise.all(
+      exampleTypeChecks(example).map(async ({ name, argv }) => {
+        const result = await run(argv, { cwd: exampleDir(id), env: { DENO_DIR: DENO_README_CACHE() } })
+        return [name, result.code === 0 ? '' : `exited ${result.code}:\n${(result.stdout + result.stderr).trim()}`] as const
+      }),
+    )
+    return Object.fromEntries(results)
+  })())
+}
+
+/** The installed project, with the four type checks and the examples' started alongside whatever runs next. */
 const prepared = once(async () => {
   const dir = await installed()
   for (const { ts, resolution } of COMBINATIONS) void typeCheck(ts, resolution).catch(() => {})
+  for (const { id } of EXPECTED) void typeCheckExample(id).catch(() => {})
   return dir
 })
 
@@ -401,3 +503,229 @@ describe('a strict TypeScript consumer type-checks against the installed declara
     )
   }
 })
+
+/** The quick starts' counter: visit 1 sets a session cookie, visit 2 sends it back and counts 2. */
+function expectCounter(visits: Visit[]): void {
+  const cookie = expect.stringMatching(/^[\w-]+=[\w-]+\.[\w-]+\.[\w-]+$/)
+  expect(visits).toEqual([
+    { status: 200, text: 'Visit number 1', cookie },
+    { status: 200, text: 'Visit number 2', cookie },
+  ])
+}
+
+/**
+ * The port the Node quick start listens on, and the environment that makes it so: a free one through
+ * PORT when the program reads PORT; otherwise the port it names (@hono/node-server's 3000 when none),
+ * which must then be free here.
+ */
+async function nodePort(example: Example): Promise<{ port: number; env: Record<string, string> }> {
+  const code = example.program.text
+  if (/\bprocess\.env\.PORT\b|\bprocess\.env\[['"]PORT['"]\]/.test(code)) {
+    const port = await freePort()
+    return { port, env: { PORT: String(port) } }
+  }
+  const port = Number(/\bport:\s*(\d+)/.exec(code)?.[1] ?? 3000)
+  if (!(await portIsFree(port))) {
+    throw new Error(
+      `${example.program.at}: the Node quick start listens on port ${port}, which it hard-codes, and something else on this machine ` +
+        `listens there already. Let it read PORT (port: Number(process.env.PORT ?? ${port})) so that it runs wherever ${port} is taken.`,
+    )
+  }
+  return { port, env: {} }
+}
+
+/** Two visits to a started server over HTTP, then it is stopped. */
+async function visitServer(server: { url: string; stop(): Promise<void> }): Promise<Visit[]> {
+  try {
+    return await visitTwice((path, headers) => fetch(server.url + path, { headers, redirect: 'manual' }))
+  } finally {
+    await server.stop()
+  }
+}
+
+/** A Worker example bundled by wrangler from the project's node_modules, in Miniflare with SESSION_SECRET bound and its wrangler.toml's Durable Objects. */
+async function workerOf(id: ExampleId): Promise<Miniflare> {
+  const dir = exampleDir(id)
+  const logs = join(work(), 'wrangler-logs')
+  mkdirSync(logs, { recursive: true })
+  await mustRun(['node', join(BIN, 'wrangler'), 'deploy', '--dry-run', '--outdir', 'build'], {
+    cwd: dir,
+    env: { WRANGLER_SEND_METRICS: 'false', WRANGLER_LOG_PATH: logs },
+  })
+  const script = readdirSync(join(dir, 'build')).find((file) => file.endsWith('.js'))
+  if (script === undefined) throw new Error(`wrangler wrote no script in ${join(dir, 'build')}`)
+  const config = Bun.TOML.parse(readFileSync(join(dir, 'wrangler.toml'), 'utf8')) as {
+    compatibility_date: string
+    durable_objects?: { bindings?: { name: string; class_name: string }[] }
+    migrations?: { new_sqlite_classes?: string[] }[]
+  }
+  const sqlite = new Set((config.migrations ?? []).flatMap((migration) => migration.new_sqlite_classes ?? []))
+  const durableObjects = Object.fromEntries(
+    (config.durable_objects?.bindings ?? []).map(({ name, class_name }) => [name, { className: class_name, useSQLite: sqlite.has(class_name) }]),
+  )
+  return new Miniflare({
+    modules: true,
+    scriptPath: join(dir, 'build', script),
+    modulesRoot: join(dir, 'build'),
+    compatibilityDate: config.compatibility_date,
+    bindings: { SESSION_SECRET },
+    durableObjects,
+  })
+}
+
+/** The claims of the session token a response sets (its payload, decoded without checking). */
+function claimsSet(res: { headers: { get(name: string): string | null } }): { cookie: string; claims: Record<string, unknown> } {
+  const cookie = (res.headers.get('Set-Cookie') ?? '').split(';')[0] ?? ''
+  const payload = cookie.split('=')[1]?.split('.')[1] ?? ''
+  return { cookie, claims: JSON.parse(Buffer.from(payload, 'base64url').toString('utf8') || 'null') as Record<string, unknown> }
+}
+
+const TYPE_CHECKS: Record<ExampleId, string> = {
+  bun: "with Bun's types (@types/bun), by TypeScript 5.9 and 7.0 under moduleResolution bundler",
+  node: "with Node's types (@types/node), by TypeScript 5.9 and 7.0 under moduleResolution bundler and nodenext",
+  deno: "by deno check, with Deno's types, the program and (deno check --all) the declarations it uses",
+  workers: 'with the Workers types (@cloudflare/workers-types), by TypeScript 5.9 and 7.0 under moduleResolution bundler',
+  'durable-object': 'with the Workers types (@cloudflare/workers-types), by TypeScript 5.9 and 7.0 under moduleResolution bundler',
+}
+
+describe("the README's and docs' complete examples, as a user runs them against the installed package", () => {
+  test('README.md holds the Bun, Node, Deno and Workers quick starts and docs/deployment.md the Durable Object example, each a program that names its file', () => {
+    const list = examples()
+    expect(list.map((example) => example.id)).toEqual(EXPECTED.map((example) => example.id))
+    for (const example of list) {
+      // Each imports the package, and nothing the throwaway project does not install.
+      const imports = bareImports(example.program.text)
+      expect(imports).toContain(pkg.name)
+      const installable = ['hono', ...Object.keys(EXAMPLE_DEPENDENCIES)]
+      expect({ at: example.program.at, unknown: imports.filter((name) => name !== pkg.name && !name.startsWith(`${pkg.name}/`) && !installable.includes(name)) }).toEqual({
+        at: example.program.at,
+        unknown: [],
+      })
+    }
+  })
+
+  for (const { id, name } of EXPECTED) {
+    test(
+      `the ${name} type-checks strictly (strict, exactOptionalPropertyTypes, noUncheckedIndexedAccess, no skipLibCheck) ${TYPE_CHECKS[id]}`,
+      async () => {
+        await prepared()
+        const results = await typeCheckExample(id)
+        expect(Object.keys(results).length).toBe(id === 'node' ? 4 : 2)
+        expect(results).toEqual(Object.fromEntries(Object.keys(results).map((name) => [name, ''])))
+      },
+      3 * MINUTE,
+    )
+  }
+
+  test(
+    "Bun imports the Bun quick start and its app counts visits through a cookie jar; the README's `bun run` command serves the same",
+    async () => {
+      await prepared()
+      const example = await exampleOf('bun')
+      const dir = exampleDir('bun')
+      const driver = join(project(), 'readme/visit-twice.ts')
+      const imported = await mustRun([process.execPath, driver, join(dir, example.program.path)], { cwd: dir, env: { SESSION_SECRET } })
+      expectCounter(JSON.parse(imported.stdout) as Visit[])
+
+      const command = example.commands.find(({ command }) => /\bbun run\b/.test(command))
+      if (command === undefined) throw new Error(`README.md: the Bun quick start's paragraph gives no \`bun run\` command`)
+      const { env, argv } = commandLine(command.command, { SESSION_SECRET })
+      if (argv[0] !== 'bun') throw new Error(`${command.at}: \`${command.command}\` does not start with bun`)
+      const port = await freePort()
+      // Bun serves a module's default export with a fetch() on PORT.
+      const server = await startListening([process.execPath, ...argv.slice(1)], {
+        cwd: dir,
+        env: { ...env, PORT: String(port) },
+        port,
+        context: `${command.at}: \`${command.command}\``,
+      })
+      expectCounter(await visitServer(server))
+    },
+    2 * MINUTE,
+  )
+
+  test(
+    "plain Node runs the Node quick start compiled by the project's tsc (nodenext), as the README's `node dist/…` command does",
+    async () => {
+      await prepared()
+      const example = await exampleOf('node')
+      await typeCheckExample('node')
+      const command = example.commands.find(({ command }) => /\bnode\s+\S+\.js\b/.test(command))
+      if (command === undefined) throw new Error(`README.md: the Node quick start's paragraph gives no \`node <file>.js\` command`)
+      const script = /\bnode\s+(\S+\.js)\b/.exec(command.command)![1]!
+      const { port, env } = await nodePort(example)
+      const server = await startListening(['node', script], {
+        cwd: exampleDir('node'),
+        env: { ...env, SESSION_SECRET },
+        port,
+        context: `node ${script} (${example.program.at}, compiled by TypeScript 5 with readme/node/tsconfig.nodenext.json)`,
+      })
+      expectCounter(await visitServer(server))
+    },
+    2 * MINUTE,
+  )
+
+  test(
+    "Deno runs the Deno quick start with the README's command, its imports as `deno add` writes them, served from the project's node_modules",
+    async () => {
+      await prepared()
+      const example = await exampleOf('deno')
+      const command = example.commands.find(({ command }) => /\bdeno run\b/.test(command))
+      if (command === undefined) throw new Error(`README.md: the Deno quick start's paragraph gives no \`deno run\` command`)
+      const { env, argv } = commandLine(command.command, { SESSION_SECRET })
+      if (argv[0] !== 'deno' || argv[1] !== 'run') throw new Error(`${command.at}: \`${command.command}\` does not start with deno run`)
+      const port = await freePort()
+      // --cached-only: nothing is fetched, everything comes from node_modules. DENO_SERVE_ADDRESS is
+      // Deno's own override of the address Deno.serve() listens on (8000 by default).
+      const server = await startListening([DENO, 'run', '--cached-only', ...argv.slice(2)], {
+        cwd: exampleDir('deno'),
+        env: { ...env, DENO_DIR: join(work(), 'deno-readme-run-cache'), DENO_SERVE_ADDRESS: `tcp:127.0.0.1:${port}` },
+        port,
+        context: `${command.at}: \`${command.command}\``,
+      })
+      expectCounter(await visitServer(server))
+    },
+    2 * MINUTE,
+  )
+
+  test(
+    'workerd runs the Workers quick start bundled by wrangler, with SESSION_SECRET a binding',
+    async () => {
+      await prepared()
+      await examplesWritten()
+      const mf = await workerOf('workers')
+      try {
+        expectCounter(await visitTwice((path, headers) => mf.dispatchFetch(`http://localhost${path}`, { headers })))
+      } finally {
+        await mf.dispose()
+      }
+    },
+    2 * MINUTE,
+  )
+
+  test(
+    "workerd runs the Durable Object example with the docs' wrangler.toml: a session is stamped by the Durable Object store, and read back",
+    async () => {
+      await prepared()
+      await examplesWritten()
+      const mf = await workerOf('durable-object')
+      try {
+        // The example has no routes: every answer is a 404, and the middleware runs for each. An
+        // anonymous visitor gets no cookie…
+        const anonymous = await mf.dispatchFetch('http://localhost/')
+        expect({ status: anonymous.status, cookie: anonymous.headers.get('Set-Cookie') }).toEqual({ status: 404, cookie: null })
+        // …a session made for the bound secret is asked about at the store, and reissued with the
+        // store's epoch in it…
+        const first = claimsSet(await mf.dispatchFetch('http://localhost/', { headers: { Cookie: await sessionCookie({ secret: SESSION_SECRET }, { username: 'ada' }) } }))
+        expect(first.claims).toMatchObject({ data: { username: 'ada' }, epoch: expect.any(String), checked: expect.any(Number) })
+        // …and that cookie is read back: the same session, under the same epoch.
+        const second = claimsSet(await mf.dispatchFetch('http://localhost/', { headers: { Cookie: first.cookie } }))
+        expect(second.claims).toMatchObject({ data: { username: 'ada' }, sid: first.claims.sid, epoch: first.claims.epoch })
+      } finally {
+        await mf.dispose()
+      }
+    },
+    2 * MINUTE,
+  )
+})
+
