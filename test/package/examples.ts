@@ -147,6 +147,18 @@ export function examples(): Example[] {
   return EXPECTED.map(({ id }) => found.get(id)!)
 }
 
+/** The backticked commands of the README's "## Install" section outside its table that start with `npx ` or `node ` (the secret makers). */
+export function secretCommands(): DocCommand[] {
+  const { lines } = parse('README.md')
+  const start = lines.findIndex((line) => /^## Install\b/.test(line))
+  const end = lines.findIndex((line, i) => i > start && /^## /.test(line))
+  if (start < 0 || end < 0) throw new Error('README.md has no "## Install" section')
+  return lines
+    .slice(start, end)
+    .flatMap((line, i) => (line.startsWith('|') ? [] : backticked(line, `README.md:${start + i + 1}`)))
+    .filter(({ command }) => /^(npx|node) /.test(command))
+}
+
 /** The bare specifiers a program imports from (`hono`, `hono-jwt-session/testing`), in order, once each. */
 export function bareImports(code: string): string[] {
   const specifiers = [...code.matchAll(/^\s*(?:import|export)\b[^'"]*?\bfrom\s*['"]([^'"]+)['"]/gm)].map(([, specifier]) => specifier!)

@@ -2,8 +2,9 @@
 // outside the repository next to another hono 4 minor, run on Node, Bun, Deno and workerd, and
 // type-checked by a strict consumer with TypeScript 5 and 7. In the same project, the README's and
 // docs' complete examples, read from them at test time (examples.ts), are type-checked strictly with
-// each runtime's types and run on their runtime. Nothing is cached between runs but npm's own cache:
-// the tarball, the project and Deno's cache are made fresh in the temp dir.
+// each runtime's types and run on their runtime; and the README's instructions are followed as
+// written. Nothing is cached between runs but npm's own cache: the tarball, the project and Deno's
+// cache are made fresh in the temp dir.
 import { afterAll, describe, expect, test } from 'bun:test'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -19,6 +20,7 @@ import {
   EXPECTED,
   examples,
   portIsFree,
+  secretCommands,
   startListening,
   visitTwice,
   type Example,
@@ -729,3 +731,25 @@ describe("the README's and docs' complete examples, as a user runs them against 
   )
 })
 
+describe("the README's instructions, followed as written", () => {
+  test(
+    "the Install section's secret commands, run in the project, each print 43 base64url characters",
+    async () => {
+      const dir = await prepared()
+      const commands = secretCommands()
+      expect(commands.length).toBeGreaterThanOrEqual(1)
+      for (const { command, at } of commands) {
+        // npx runs the installed bin; it may not download anything.
+        const result = await run(['sh', '-c', command], { cwd: dir, env: { npm_config_yes: 'false' } })
+        expect({ at, command, code: result.code, stdout: result.stdout, stderr: result.stderr }).toEqual({
+          at,
+          command,
+          code: 0,
+          stdout: expect.stringMatching(/^[A-Za-z0-9_-]{43}\n$/),
+          stderr: expect.any(String),
+        })
+      }
+    },
+    MINUTE,
+  )
+})
