@@ -197,6 +197,18 @@ export function denoAdd(command: string): DenoAdded[] {
     })
 }
 
+/**
+ * A command written with placeholders (`SESSION_SECRET=... node dist/server.js`) made runnable: each
+ * `NAME=...` gets the value `values` gives (a placeholder without one throws), shell-quoted.
+ */
+export function fillPlaceholders(command: string, values: Record<string, string>): string {
+  return command.replace(/\b([A-Z][A-Z0-9_]*)=\.\.\./g, (_, name: string) => {
+    const value = values[name]
+    if (value === undefined) throw new Error(`no value for the placeholder ${name}=... in \`${command}\``)
+    return `${name}='${value.replaceAll("'", `'\\''`)}'`
+  })
+}
+
 /** Whether nothing listens on `port`, on any address (what a server listening on all interfaces needs). */
 export function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {

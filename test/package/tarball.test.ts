@@ -19,6 +19,7 @@ import {
   denoAdd,
   EXPECTED,
   examples,
+  fillPlaceholders,
   portIsFree,
   secretCommands,
   startListening,
@@ -732,6 +733,75 @@ describe("the README's and docs' complete examples, as a user runs them against 
 })
 
 describe("the README's instructions, followed as written", () => {
+  test(
+    "the Node install row's npm commands, the quick start saved as its file and the Node run command, in an empty directory, serve the counter on plain Node",
+    async () => {
+      const example = examples().find((e) => e.id === 'node')!
+      // Every npm command of the install table's Node row, in order, then the run command.
+      const installs = example.install.filter(({ command }) => /^np[mx] /.test(command))
+      const command = example.commands.find(({ command }) => /\bnode\s+\S+\.js\b/.test(command))
+      if (installs.length === 0 || command === undefined) throw new Error(`README.md: no npm command in the Node install row, or no \`node <file>.js\` command in the Node quick start's paragraph`)
+      const file = await tarball()
+      const dir = join(work(), 'node-as-written')
+      mkdirSync(dir, { recursive: true })
+      // A user's shell: no node_modules/.bin of ours (`bun run` puts it on PATH) to find commands in.
+      const PATH = (process.env.PATH ?? '').split(':').filter((entry) => !entry.includes('node_modules/.bin')).join(':')
+      const quiet = { PATH, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' }
+      // The package from the tarball just packed, everything else from the registry, as the README has it.
+      for (const install of installs) {
+        const result = await run(['sh', '-c', install.command.replace(new RegExp(`(?<=\\s)${pkg.name}(?=\\s|$)`, 'g'), file)], { cwd: dir, env: quiet })
+        if (result.code !== 0) throw new Error(`${install.at}: \`${install.command}\`, run in an empty directory, exited ${result.code}:\n${(result.stdout + result.stderr).trim()}`)
+      }
+      if (!existsSync(join(dir, 'package.json'))) throw new Error(`${installs[0]!.at}: \`${installs[0]!.command}\` made no package.json in ${dir}`)
+      for (const { path, text } of [example.program, ...example.files]) {
+        mkdirSync(dirname(join(dir, path)), { recursive: true })
+        writeFileSync(join(dir, path), text)
+      }
+      const { port, env } = await nodePort(example)
+      const context =
+        `${command.at}: \`${command.command}\`, run in an empty directory after ${installs.map(({ command, at }) => `${at}'s \`${command}\``).join(', ')} ` +
+        `and the quick start (${example.program.at}) saved as ${example.program.path},`
+      let server
+      try {
+        server = await startListening(['sh', '-c', fillPlaceholders(command.command, { SESSION_SECRET })], {
+          cwd: dir,
+          // npx may not download what the project lacks (it would ask a user first).
+          env: { ...quiet, ...env, npm_config_yes: 'false' },
+          port,
+          context,
+          timeoutMs: 90_000,
+        })
+      } catch (error) {
+        const missing = /npx canceled due to missing packages and no YES option: (\[.*\])/.exec(String(error))?.[1]
+        const hint = missing === undefined ? '' : `\n(npx finds no such command in the project: nothing the README installs provides it, so npx would download ${missing} from the registry)`
+        throw new Error(`${(error as Error).message}${hint}`)
+      }
+      expectCounter(await visitServer(server))
+    },
+    2 * MINUTE,
+  )
+
+  test("each `deno add` of the Deno install row gives deno.json an import-map key for every package the Deno quick start imports", () => {
+    // Checked on the import map itself: in the Deno run above, node_modules would resolve a bare name
+    // the map lacks, so a missing key would go unseen there. Each `deno add` of the row is taken as a
+    // complete alternative: on its own, it must give every import.
+    const example = examples().find((e) => e.id === 'deno')!
+    const adds = example.install.filter(({ command }) => /^deno add\s/.test(command))
+    expect(adds.length).toBeGreaterThan(0)
+    const imported = bareImports(example.program.text)
+    const problems = adds.flatMap(({ command, at }) => {
+      const keys = denoAdd(command).map(({ key }) => key)
+      const missing = imported.filter((name) => !keys.includes(name))
+      return missing.length === 0
+        ? []
+        : [
+            `${at}: \`${command}\` gives deno.json the import-map keys ${JSON.stringify(keys)}, but the Deno quick start (${example.program.at}) ` +
+              `imports ${missing.map((name) => `"${name}"`).join(' and ')}: \`deno run\` fails with 'Import "${missing.at(-1)}" not a dependency and not in import map'`,
+          ]
+    })
+    expect(problems).toEqual([])
+  })
+
   test(
     "the Install section's secret commands, run in the project, each print 43 base64url characters",
     async () => {
