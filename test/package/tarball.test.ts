@@ -43,6 +43,27 @@ afterAll(async () => {
   if (madeWork !== undefined) rmSync(madeWork, { recursive: true, force: true })
 }, 3 * MINUTE)
 
+/**
+ * A queue for the compilers (tsc and deno check), which each keep a core busy for seconds: at most
+ * `limit` run at once, first come first served, so that the machine's two cores are not shared by a
+ * dozen of them and each test gets what it waits for in the order it was asked.
+ */
+function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0
+  const waiting: (() => void)[] = []
+  return async (task) => {
+    while (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve))
+    running++
+    try {
+      return await task()
+    } finally {
+      running--
+      waiting.shift()?.()
+    }
+  }
+}
+const compiling = limiter(3)
+
 /** Runs `make` once, on first use, and hands every caller the same promise. */
 function once<T>(make: () => Promise<T>): () => Promise<T> {
   let made: Promise<T> | undefined
@@ -117,7 +138,10 @@ const installed = once(async () => {
 })
 
 /** TypeScript 5, the project's own, compiles the consumer for Node (the type checks are below). */
-const emitted = once(async () => mustRun([TSC[5](), '-p', CONFIG.nodenext, '--noCheck', '--pretty', 'false'], { cwd: await installed() }))
+const emitted = once(async () => {
+  const dir = await installed()
+  return compiling(() => mustRun([TSC[5](), '-p', CONFIG.nodenext, '--noCheck', '--pretty', 'false'], { cwd: dir }))
+})
 
 type TsVersion = keyof typeof TSC
 type Resolution = keyof typeof CONFIG
@@ -158,7 +182,7 @@ function typeCheck(ts: TsVersion, resolution: Resolution): Promise<TypeCheck> {
       join(dir, config),
       JSON.stringify({ extends: `./${CONFIG[resolution]}`, compilerOptions: { rootDir: '.', noEmit: true }, include: ['src', mutant] }),
     )
-    const result = await run([TSC[ts](), '-p', config, '--pretty', 'false'], { cwd: dir })
+    const result = await compiling(() => run([TSC[ts](), '-p', config, '--pretty', 'false'], { cwd: dir }))
     const errors = [...result.stdout.matchAll(/^(\S+?)\((\d+),\d+\): error (TS\d+)/gm)].map(([, file, line, code]) => ({
       file: file!.replace(`${mutant}/`, 'mutant/'),
       line: Number(line),
@@ -247,7 +271,7 @@ function typeCheckExample(id: ExampleId): Promise<Record<string, string>> {
     const example = await exampleOf(id)
     const results = await Promise.all(
       exampleTypeChecks(example).map(async ({ name, argv }) => {
-        const result = await run(argv, { cwd: exampleDir(id), env: { DENO_DIR: DENO_README_CACHE() } })
+        const result = await compiling(() => run(argv, { cwd: exampleDir(id), env: { DENO_DIR: DENO_README_CACHE() } }))
         return [name, result.code === 0 ? '' : `exited ${result.code}:\n${(result.stdout + result.stderr).trim()}`] as const
       }),
     )
@@ -258,6 +282,8 @@ function typeCheckExample(id: ExampleId): Promise<Record<string, string>> {
 /** The installed project, with the four type checks and the examples' started alongside whatever runs next. */
 const prepared = once(async () => {
   const dir = await installed()
+  // In the order the tests wait for them: the consumer's emit first, the examples' last.
+  void emitted().catch(() => {})
   for (const { ts, resolution } of COMBINATIONS) void typeCheck(ts, resolution).catch(() => {})
   for (const { id } of EXPECTED) void typeCheckExample(id).catch(() => {})
   return dir
