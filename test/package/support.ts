@@ -24,7 +24,7 @@ export interface RunOptions {
  * `npm run` set, NODE_OPTIONS loaders, a DENO_DIR with a warm cache). A registry or proxy set in
  * npm_config_* is kept.
  */
-function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
+export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {}
   for (const [key, value] of Object.entries(process.env)) {
     if (value === undefined || /^(npm_package_|npm_lifecycle_|npm_config_(local_)?prefix$|INIT_CWD$|NODE_OPTIONS$|NODE_PATH$|DENO_DIR$)/i.test(key)) continue
