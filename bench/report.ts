@@ -34,7 +34,7 @@ export interface RuntimeResult {
   peakMb?: Record<string, number>
   servers: Record<string, { url: string; note?: string }>
   memory?: {
-    cache: { users: number; onMb: number; offMb: number; heapOnMb: number | null; heapOffMb: number | null; requests: number; pairs: number }
+    cache: { users: number; cacheSize: number; onMb: number; offMb: number; heapOnMb: number | null; heapOffMb: number | null; requests: number; pairs: number }
     bounded: { sessions: number; earlyRequests: number; earlyMb: number; requests: number; endMb: number }
   }
   /** The whole runtime failed (its ceiling or this project did not run). */
@@ -266,12 +266,14 @@ export function targets(result: RuntimeResult, labels: Record<string, string>): 
       (r) => `100,000 sessions: throughput ${(r.ours!.rps / r['hono-session']!.rps).toFixed(2)}× ${label('hono-session')} (target ≥ 1.3×)`,
       '100,000 sessions, 1.3× @hono/session',
     )
+    // Judged with the cache sized to the users (ours-sized): the default 5,000 holds 5% of them.
     const browser = Object.keys(result.scenarios).find((k) => k.startsWith('browser-') && result.scenarios[k]!.jose !== undefined) ?? 'browser-100000'
     judge(
       browser,
-      ['ours', 'jose'],
-      (r) => r.ours!.extraUs <= 0.6 * r.jose!.extraUs,
-      (r) => `browser-like: extra CPU ${r.ours!.extraUs.toFixed(1)} µs vs the jose middleware's ${r.jose!.extraUs.toFixed(1)} µs = ${(r.ours!.extraUs / r.jose!.extraUs).toFixed(2)}× (target ≤ 0.6×)`,
+      ['ours-sized', 'jose'],
+      (r) => r['ours-sized']!.extraUs <= 0.6 * r.jose!.extraUs,
+      (r) =>
+        `browser-like: extra CPU ${r['ours-sized']!.extraUs.toFixed(1)} µs with ${label('ours-sized').replace('this project, ', '')} vs the jose middleware's ${r.jose!.extraUs.toFixed(1)} µs = ${(r['ours-sized']!.extraUs / r.jose!.extraUs).toFixed(2)}× (target ≤ 0.6×)`,
       'browser-like, extra CPU vs jose',
     )
   }
@@ -286,13 +288,12 @@ function memoryLines(result: RuntimeResult): string[] {
   const m = result.memory
   if (!m) return []
   const c = m.cache
-  const delta = c.onMb - c.offMb
-  const heap =
-    c.heapOnMb !== null && c.heapOffMb !== null
-      ? `; JS heap after a full GC ${c.heapOnMb.toFixed(1)} vs ${c.heapOffMb.toFixed(1)} MB, **${(c.heapOnMb - c.heapOffMb).toFixed(1)} MB** held by the cache`
-      : '; this runtime gives the Worker no GC or heap figure, so RSS as it stood'
+  // The heap after a full GC where the runtime gives one (RSS also moves with the allocator's whims).
+  const heldMb = c.heapOnMb !== null && c.heapOffMb !== null ? c.heapOnMb - c.heapOffMb : c.onMb - c.offMb
+  const measure = c.heapOnMb !== null && c.heapOffMb !== null ? `JS heap after a full GC ${c.heapOnMb!.toFixed(1)} vs ${c.heapOffMb!.toFixed(1)} MB (RSS ${c.onMb.toFixed(1)} vs ${c.offMb.toFixed(1)} MB)` : `RSS ${c.onMb.toFixed(1)} vs ${c.offMb.toFixed(1)} MB (this runtime gives the Worker no GC or heap figure)`
+  const per10k = (heldMb * 10_000) / c.users
   return [
-    `- Token cache memory, fresh servers after the same ${n(c.requests)} browser-like requests from ${n(c.users)} active users (medians of ${c.pairs} pair(s), after a full GC where the runtime allows one): RSS ${c.onMb.toFixed(1)} MB with the cache (default tokenCacheSize 5,000) vs ${c.offMb.toFixed(1)} MB with tokenCacheSize 0, **${delta.toFixed(1)} MB per 10,000 active sessions**${heap}. The cache is full at 5,000 tokens of each kind, so more sessions cost no more.`,
+    `- Token cache memory: fresh servers after the same ${n(c.requests)} browser-like requests from ${n(c.users)} users, two each, so the cache holds one token per session (each user's second; medians of ${c.pairs} pair(s)), with tokenCacheSize ${n(c.cacheSize)} and 0: ${measure}, **${per10k.toFixed(1)} MB per 10,000 active sessions**. The cache holds at most tokenCacheSize tokens (plus those issued in the latest second), so about ${(per10k / 2).toFixed(1)} MB at the default 5,000.`,
     `- Bounded: RSS ${m.bounded.earlyMb.toFixed(1)} MB after ${n(m.bounded.earlyRequests)} requests, ${m.bounded.endMb.toFixed(1)} MB after ${n(m.bounded.requests)} (${n(m.bounded.sessions)} sessions cycled).`,
   ]
 }

@@ -43,6 +43,9 @@ export interface VariantSpec {
 // What revocation costs is the second table, with `ours` as its "no store" row.
 const STATELESS = { SESSION_REVOCATION: 'false' }
 
+/** The token cache of `ours-sized`: above the browser-like scenario's 100,000 users. */
+export const SIZED_CACHE = 120_000
+
 // The revocation rows are minted by `ours`: a token made without revocation carries no check stamp and
 // is accepted by every store (README, "Revocation"), so each row starts from the same cookies.
 const REVOCATION = { role: 'ours', table: 'revocation', mintFrom: 'ours', token: 'jws', cycledMax: 1000 } as const
@@ -61,6 +64,31 @@ export const VARIANTS: VariantSpec[] = [
     default: true,
     revocation: 'off',
     token: 'jwe',
+  },
+  {
+    name: 'ours-sized',
+    label: `this project, tokenCacheSize ${SIZED_CACHE.toLocaleString('en')}`,
+    module: 'ours.ts',
+    env: { ...STATELESS, BENCH_TOKEN_CACHE_SIZE: String(SIZED_CACHE) },
+    role: 'ours',
+    default: true,
+    revocation: 'off',
+    mintFrom: 'ours',
+    token: 'jws',
+    cycledMax: 0,
+    note: 'the browser-like scenarios only: a token cache serves a user only if it holds more sessions than are active between two of that user\'s requests, so for 100,000 users it is sized above them',
+  },
+  {
+    name: 'ours-app',
+    label: 'this project, the whole demo app',
+    module: 'ours.ts',
+    env: { ...STATELESS, BENCH_APP: 'demo' },
+    role: 'ours',
+    default: true,
+    revocation: 'off',
+    mintFrom: 'ours',
+    token: 'jws',
+    note: 'the demo app as deployed: security headers, the cross-site form check, the body limit and its other routes around the same session',
   },
   { name: 'jose', label: 'straightforward jose middleware', module: 'jose.ts', role: 'baseline', default: true, token: 'jws' },
   { name: 'hono-session', label: '@hono/session 0.2.1', module: 'hono-session.ts', role: 'peer', default: true, token: 'jwe' },

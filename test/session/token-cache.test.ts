@@ -139,14 +139,62 @@ describe('the token cache', () => {
     expect(b.invalid).toEqual(['unknown-key'])
   })
 
-  test('the size is bounded by tokenCacheSize', async () => {
-    const t = sessionApp({ tokenCacheSize: 3, routes: { '/fresh': (c) => (c.var.session.set('n', Math.random()), c.text('ok')) } })
-    const jars = Array.from({ length: 5 }, () => new StrictCookieJar())
-    for (const jar of jars) await jar.request(t.app, '/fresh')
+  test("another instance's token is verified in full twice, then known: a token seen once is not kept", async () => {
+    const issuer = sessionApp()
+    const other = sessionApp()
+    const jar = new StrictCookieJar()
+    await jar.request(issuer.app, '/set?key=user&value="u"')
+    const cookie = `session=${jar.get('session')}`
+    // A second later, so what it reissues is a new token, not this one made again.
+    other.clock.advance(1)
+    const verify = spyOn(crypto.subtle, 'verify')
+    try {
+      for (let i = 0; i < 5; i++) expect(await (await other.app.request('/get?key=user', { headers: { cookie } })).json()).toEqual({ user: 'u' })
+      expect(verify.mock.calls.length).toBe(2)
+    } finally {
+      verify.mockRestore()
+    }
+  })
+
+  /** Another session made a second later, so the tokens of the second before are known only if kept. */
+  async function nextSecond(t: ReturnType<typeof sessionApp>) {
+    t.clock.advance(1)
+    await new StrictCookieJar().request(t.app, '/set?key=other&value=1')
+  }
+
+  test('a session is kept from its second token on: the first, which a browser that never came back left, is not', async () => {
+    const t = sessionApp()
+    const jar = new StrictCookieJar()
+    await jar.request(t.app, '/set?key=user&value="u"')
+    const first = `session=${jar.get('session')}`
+    await nextSecond(t)
     counter = hmacCounter()
-    // The oldest sessions were evicted: they are verified in full again (and still accepted).
-    expect(await (await jars[0]!.request(t.app, '/get?key=n')).json()).toEqual({ n: expect.any(Number) })
-    expect(counter.count).toBeGreaterThan(0)
+    await jar.request(t.app, '/noop')
+    expect(counter.count).toBe(2) // the first token is not known: verified, then the second signed
+    await nextSecond(t)
+    const before = counter.count
+    await jar.request(t.app, '/noop')
+    expect(counter.count - before).toBe(1) // the second token was kept: only the third is signed
+    await nextSecond(t)
+    const again = counter.count
+    await t.app.request('/noop', { headers: { cookie: first } })
+    expect(counter.count - again).toBe(2) // still not kept (verified before, it is now: the next copy would hit)
+  })
+
+  test('the size is bounded by tokenCacheSize', async () => {
+    const t = sessionApp({ tokenCacheSize: 4 })
+    const jars = Array.from({ length: 6 }, () => new StrictCookieJar())
+    for (const jar of jars) await jar.request(t.app, '/set?key=user&value="u"')
+    // Each session's second token is kept, in this order.
+    await nextSecond(t)
+    for (const jar of jars) await jar.request(t.app, '/noop')
+    await nextSecond(t)
+    counter = hmacCounter()
+    await jars[5]!.request(t.app, '/noop')
+    expect(counter.count).toBe(1) // known: only the reissue signs
+    // The oldest were dropped: verified in full again (and still accepted).
+    expect(await (await jars[0]!.request(t.app, '/get?key=user')).json()).toEqual({ user: 'u' })
+    expect(counter.count).toBe(3)
   })
 })
 

@@ -1,4 +1,5 @@
 import { GenerationalCache } from './generational-cache.ts'
+import { Sightings } from './sightings.ts'
 
 /** A token whose signature this process has checked or made: its signature is known good, its times are not. */
 export interface KnownToken {
@@ -17,9 +18,17 @@ export interface KnownToken {
  * was last given, or the same cookie on parallel requests — needs no crypto. The rules:
  * - a token is known by its exact text: one byte different, and it is verified in full;
  * - only a token whose signature was checked (or that this process made) is ever remembered;
+ * - only a token likely to come back is kept: one verified a second time (parallel requests, a client
+ *   that ignores Set-Cookie), or one issued to a session issued a token here before (its browser is
+ *   coming back). Kept on first sight, the tokens of sessions seen too rarely to ever hit (more of them
+ *   than the cache holds) would die middle-aged by the thousand, and collecting them cost more CPU than
+ *   no cache at all. First sightings go to fixed tables that allocate nothing;
+ * - the tokens issued in the latest second that issued any are known too, whatever the above says: the
+ *   request right after a login (its redirect, the page's parallel fetches) needs no crypto;
  * - knowing a token says nothing about time: every hit is held to all the claim checks again, and its
  *   payload is parsed afresh, so no request sees another's changes;
- * - bounded: `capacity` known tokens, what was not used recently dropped a generation at a time;
+ * - bounded: `capacity` known tokens, what was not used recently dropped a generation at a time, plus
+ *   those of the latest second (at most `capacity` of them);
  * - a payload issued again within the same second (its `iat`) gets the same token instead of being
  *   made again; that memory lasts one second, as no later payload can equal it.
  * One per middleware configuration, so one set of keys and one format.
@@ -27,23 +36,28 @@ export interface KnownToken {
 export class TokenCache {
   readonly #known: GenerationalCache<KnownToken>
   readonly #capacity: number
-  /** Payload text → token, for tokens issued in second `#issuedAt` only. */
+  readonly #verifiedOnce: Sightings
+  readonly #issuedSessions: Sightings
+  /** Second `#issuedAt`'s tokens: payload text → token, and token → what is known of it. */
   #issued = new Map<string, string>()
+  #issuedTokens = new Map<string, KnownToken>()
   #issuedAt = -1
 
   constructor(capacity: number) {
     this.#capacity = capacity
     this.#known = new GenerationalCache(capacity)
+    this.#verifiedOnce = new Sightings(capacity)
+    this.#issuedSessions = new Sightings(capacity)
   }
 
   /** What is known of a token whose signature is already known good, or undefined. */
   known(token: string): KnownToken | undefined {
-    return this.#known.get(token)
+    return this.#known.get(token) ?? this.#issuedTokens.get(token)
   }
 
-  /** Remembers a token whose signature was just checked. */
+  /** Notes a token whose signature was just checked; remembers it if it was checked before. */
   rememberVerified(token: string, known: KnownToken): void {
-    this.#known.set(token, known)
+    if (this.#verifiedOnce.seenBefore(token)) this.#known.set(token, known)
   }
 
   /** The token already issued this second for exactly this payload, if any. */
@@ -51,13 +65,20 @@ export class TokenCache {
     return iat === this.#issuedAt ? this.#issued.get(payload) : undefined
   }
 
-  /** Remembers a token just issued: the same payload this second gets it again, and it comes back known. */
-  rememberIssued(token: string, payload: string, iat: number, known: KnownToken): void {
+  /**
+   * Notes a token just issued to session `sid`: the same payload this second gets it again, it is
+   * known until a later second issues one, and after that if the session was issued a token here before.
+   */
+  rememberIssued(token: string, payload: string, iat: number, sid: string, known: KnownToken): void {
     if (iat !== this.#issuedAt) {
       this.#issued = new Map()
+      this.#issuedTokens = new Map()
       this.#issuedAt = iat
     }
-    if (this.#issued.size < this.#capacity) this.#issued.set(payload, token)
-    this.#known.set(token, known)
+    if (this.#issued.size < this.#capacity) {
+      this.#issued.set(payload, token)
+      this.#issuedTokens.set(token, known)
+    }
+    if (this.#issuedSessions.seenBefore(sid)) this.#known.set(token, known)
   }
 }

@@ -82,6 +82,6 @@ export async function issueSessionToken(claims: SessionClaims, keyring: Keyring,
   const key = keyring.current
   const bytes = encoder.encode(payload)
   const token = format === 'encrypted' ? await encrypt(bytes, key) : await sign(bytes, key)
-  cache?.rememberIssued(token, payload, claims.iat, { kid: key.kid, payload: format === 'encrypted' ? payload : undefined })
+  cache?.rememberIssued(token, payload, claims.iat, claims.sid, { kid: key.kid, payload: format === 'encrypted' ? payload : undefined })
   return token
 }
