@@ -221,6 +221,17 @@ describe('GenerationalCache', () => {
     expect(lru.get('b')).toBeUndefined()
   })
 
+  test('peek finds an entry without keeping it longer', () => {
+    const lru = new GenerationalCache<number>(4)
+    lru.set('a', 1)
+    lru.set('b', 2) // a and b become the old generation
+    expect(lru.peek('a')).toBe(1)
+    lru.set('c', 3)
+    lru.set('d', 4) // c and d push them out
+    expect(lru.peek('a')).toBeUndefined()
+    expect(lru.peek('c')).toBe(3)
+  })
+
   test('storing a key again replaces its value', () => {
     const { lru } = afterAGeneration()
     lru.set('c', 4)

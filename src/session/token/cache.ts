@@ -27,8 +27,10 @@ export interface KnownToken {
  *   request right after a login (its redirect, the page's parallel fetches) needs no crypto;
  * - knowing a token says nothing about time: every hit is held to all the claim checks again, and its
  *   payload is parsed afresh, so no request sees another's changes;
- * - bounded: `capacity` known tokens, what was not used recently dropped a generation at a time, plus
- *   those of the latest second (at most `capacity` of them);
+ * - bounded: the last `capacity` tokens kept, the oldest dropped half at a time, plus those of the
+ *   latest second (at most `capacity` of them). A hit does not keep a token longer: the request reissues
+ *   the session, and its new token is what comes back (with `refreshEachRequest: false`, a token used for
+ *   long is verified once more when dropped, and kept again);
  * - a payload issued again within the same second (its `iat`) gets the same token instead of being
  *   made again; that memory lasts one second, as no later payload can equal it.
  * One per middleware configuration, so one set of keys and one format.
@@ -52,7 +54,7 @@ export class TokenCache {
 
   /** What is known of a token whose signature is already known good, or undefined. */
   known(token: string): KnownToken | undefined {
-    return this.#known.get(token) ?? this.#issuedTokens.get(token)
+    return this.#known.peek(token) ?? this.#issuedTokens.get(token)
   }
 
   /** Notes a token whose signature was just checked; remembers it if it was checked before. */

@@ -22,6 +22,11 @@ export class GenerationalCache<V> {
     return old
   }
 
+  /** The entry, without keeping it any longer than it would have been kept. */
+  peek(key: string): V | undefined {
+    return this.#young.get(key) ?? this.#old.get(key)
+  }
+
   set(key: string, value: V): void {
     if (this.#young.has(key)) this.#young.set(key, value)
     else this.#remember(key, value)
