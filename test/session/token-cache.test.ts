@@ -199,57 +199,69 @@ describe('the token cache', () => {
 })
 
 describe('GenerationalCache', () => {
-  /** A cache of 4 once a and b were stored, a was used again, and c was stored: c starts a new generation. */
-  function afterAGeneration() {
-    const lru = new GenerationalCache<number>(4)
-    lru.set('a', 1)
-    lru.set('b', 2)
-    const used = lru.get('a')
-    lru.set('c', 3)
-    return { lru, used }
+  /** A cache of 8 (four generations of 2) holding `keys`, stored in this order. */
+  function holding(...keys: string[]) {
+    const cache = new GenerationalCache<string>(8)
+    for (const key of keys) cache.set(key, key.toUpperCase())
+    return cache
   }
+  const eight = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']
 
-  test('keeps an entry used again into the next generation', () => {
-    const { lru, used } = afterAGeneration()
-    expect(used).toBe(1)
-    expect(lru.get('a')).toBe(1)
-    expect(lru.get('c')).toBe(3)
+  test('keeps the latest entries, and always at least three quarters of its capacity', () => {
+    const cache = holding(...Array.from({ length: 100 }, (_, i) => `k${i}`))
+    for (let i = 94; i < 100; i++) expect(cache.peek(`k${i}`)).toBe(`K${i}`)
+    expect(cache.peek('k0')).toBeUndefined()
   })
 
-  test('drops an entry not used since the last generation', () => {
-    const { lru } = afterAGeneration()
-    expect(lru.get('b')).toBeUndefined()
+  test('drops the oldest generation whole when the youngest fills up', () => {
+    const cache = holding(...eight) // a b | c d | e f | g h
+    expect(cache.peek('a')).toBe('A')
+    cache.set('i', 'I') // the youngest is full: a and b go
+    expect(cache.peek('a')).toBeUndefined()
+    expect(cache.peek('b')).toBeUndefined()
+    expect(cache.peek('c')).toBe('C')
+  })
+
+  test('get keeps an entry used again: it moves to the youngest generation', () => {
+    const cache = holding(...eight)
+    expect(cache.get('a')).toBe('A')
+    cache.set('i', 'I')
+    expect(cache.peek('a')).toBe('A')
+    expect(cache.peek('b')).toBeUndefined()
   })
 
   test('peek finds an entry without keeping it longer', () => {
-    const lru = new GenerationalCache<number>(4)
-    lru.set('a', 1)
-    lru.set('b', 2) // a and b become the old generation
-    expect(lru.peek('a')).toBe(1)
-    lru.set('c', 3)
-    lru.set('d', 4) // c and d push them out
-    expect(lru.peek('a')).toBeUndefined()
-    expect(lru.peek('c')).toBe(3)
+    const cache = holding(...eight)
+    expect(cache.peek('a')).toBe('A')
+    cache.set('i', 'I')
+    expect(cache.peek('a')).toBeUndefined()
   })
 
   test('storing a key again replaces its value', () => {
-    const { lru } = afterAGeneration()
-    lru.set('c', 4)
-    expect(lru.get('c')).toBe(4)
+    const cache = holding('a', 'b', 'c')
+    cache.set('c', 'other')
+    expect(cache.get('c')).toBe('other')
   })
 
   test('never holds more than its capacity', () => {
-    const { lru } = afterAGeneration()
+    const cache = holding()
     for (let i = 0; i < 1000; i++) {
-      lru.set(`k${i}`, i)
-      expect(lru.size).toBeLessThanOrEqual(4)
+      cache.set(`k${i}`, '')
+      expect(cache.size).toBeLessThanOrEqual(8)
     }
   })
 
+  test('a capacity below the number of generations still holds that many', () => {
+    const cache = new GenerationalCache<number>(3)
+    for (const key of ['a', 'b', 'c', 'd']) cache.set(key, 1)
+    expect([cache.peek('b'), cache.peek('c'), cache.peek('d')]).toEqual([1, 1, 1])
+    expect(cache.size).toBeLessThanOrEqual(3)
+  })
+
   test('capacity 0 stores nothing', () => {
-    const lru = new GenerationalCache<number>(0)
-    lru.set('a', 1)
-    expect(lru.get('a')).toBeUndefined()
-    expect(lru.size).toBe(0)
+    const cache = new GenerationalCache<number>(0)
+    cache.set('a', 1)
+    expect(cache.get('a')).toBeUndefined()
+    expect(cache.size).toBe(0)
   })
 })

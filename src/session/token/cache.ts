@@ -27,7 +27,7 @@ export interface KnownToken {
  *   request right after a login (its redirect, the page's parallel fetches) needs no crypto;
  * - knowing a token says nothing about time: every hit is held to all the claim checks again, and its
  *   payload is parsed afresh, so no request sees another's changes;
- * - bounded: the last `capacity` tokens kept, the oldest dropped half at a time, plus those of the
+ * - bounded: the last `capacity` tokens kept, the oldest quarter dropped at a time, plus those of the
  *   latest second (at most `capacity` of them). A hit does not keep a token longer: the request reissues
  *   the session, and its new token is what comes back (with `refreshEachRequest: false`, a token used for
  *   long is verified once more when dropped, and kept again);

@@ -1,48 +1,59 @@
 /**
- * A bounded map that keeps what was used recently: two generations of at most capacity/2 entries
- * each. New and re-used entries go into the young one; when it is full it becomes the old one and the
- * previous old one is dropped whole. Nothing is ever deleted one by one, which matters: a Map that
- * deletes entries leaves holes its iterator has to skip, and an LRU built on delete-and-reinsert
- * spent more time skipping them than the HMAC it saved.
+ * A bounded map that keeps what was used recently, in generations of capacity/GENERATIONS entries:
+ * new and re-used entries go into the youngest; when it is full a new one starts and the oldest is
+ * dropped whole. Nothing is ever deleted one by one, which matters: a Map that deletes entries leaves
+ * holes its iterator has to skip, and an LRU built on delete-and-reinsert spent more time skipping them
+ * than the HMAC it saved. Four generations rather than two halves: the cache always holds at least
+ * three quarters of its capacity instead of half, for one more Map lookup or two on a miss.
  */
 export class GenerationalCache<V> {
-  #young = new Map<string, V>()
-  #old = new Map<string, V>()
-  readonly #generation: number
+  readonly #generations: Map<string, V>[]
+  readonly #generationSize: number
 
   constructor(readonly capacity: number) {
-    this.#generation = Math.ceil(capacity / 2)
+    const count = Math.max(1, Math.min(GENERATIONS, capacity))
+    this.#generationSize = Math.ceil(capacity / count)
+    this.#generations = Array.from({ length: count }, () => new Map<string, V>())
   }
 
   get(key: string): V | undefined {
-    const young = this.#young.get(key)
+    const young = this.#generations[0]!.get(key)
     if (young !== undefined) return young
-    const old = this.#old.get(key)
+    const old = this.peek(key)
     if (old !== undefined) this.#remember(key, old)
     return old
   }
 
   /** The entry, without keeping it any longer than it would have been kept. */
   peek(key: string): V | undefined {
-    return this.#young.get(key) ?? this.#old.get(key)
+    for (const generation of this.#generations) {
+      const value = generation.get(key)
+      if (value !== undefined) return value
+    }
+    return undefined
   }
 
   set(key: string, value: V): void {
-    if (this.#young.has(key)) this.#young.set(key, value)
+    const young = this.#generations[0]!
+    if (young.has(key)) young.set(key, value)
     else this.#remember(key, value)
   }
 
-  /** Entries held, at most `capacity` (an entry in both generations counts once per generation). */
+  /** Entries held, at most `capacity` (an entry in several generations counts once per generation). */
   get size(): number {
-    return this.#young.size + this.#old.size
+    let size = 0
+    for (const generation of this.#generations) size += generation.size
+    return size
   }
 
   #remember(key: string, value: V): void {
     if (this.capacity <= 0) return
-    this.#young.set(key, value)
-    if (this.#young.size >= this.#generation) {
-      this.#old = this.#young
-      this.#young = new Map()
+    if (this.#generations[0]!.size >= this.#generationSize) {
+      this.#generations.pop()
+      this.#generations.unshift(new Map())
     }
+    this.#generations[0]!.set(key, value)
   }
 }
+
+const GENERATIONS = 4

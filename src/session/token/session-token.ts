@@ -1,7 +1,7 @@
 import { base64url, errors } from 'jose'
 import type { InvalidSessionReason } from '../errors.ts'
 import { UnknownKeyError, type Keyring, type SessionKey } from '../keyring.ts'
-import type { TokenCache } from './cache.ts'
+import type { KnownToken, TokenCache } from './cache.ts'
 import { validateSessionClaims, type ClaimRules, type SessionClaims } from './claims.ts'
 import { decrypt, encrypt } from './jwe.ts'
 import { sign, TOKEN_TYPE, verifySigned, type Opened } from './jws.ts'
@@ -43,6 +43,17 @@ function signedPayload(token: string): string {
   return decoder.decode(base64url.decode(token.slice(start, token.indexOf('.', start))))
 }
 
+// What is known of a signed token is only its key (its payload is read from the token again): one
+// object per key instead of one per cached token, which the garbage collector would walk over and over.
+const knownSigned = new WeakMap<SessionKey, KnownToken>()
+
+function knownToken(key: SessionKey, format: TokenFormat, payload: string): KnownToken {
+  if (format === 'encrypted') return { kid: key.kid, payload }
+  let known = knownSigned.get(key)
+  if (known === undefined) knownSigned.set(key, (known = { kid: key.kid, payload: undefined }))
+  return known
+}
+
 function withClaims(payload: string, key: SessionKey, format: TokenFormat, rules: ClaimRules): VerifyResult {
   const claims = validateSessionClaims(payload, rules)
   return typeof claims === 'string' ? refused(claims) : { ok: true, claims, key, format }
@@ -70,7 +81,7 @@ export async function verifySessionToken(token: string, keyring: Keyring, rules:
   if (key === undefined) return refused('unknown-key')
   const payload = decoder.decode(opened.payload)
   const result = withClaims(payload, key, format, rules)
-  if (result.ok) cache?.rememberVerified(token, { kid: key.kid, payload: format === 'encrypted' ? payload : undefined })
+  if (result.ok) cache?.rememberVerified(token, knownToken(key, format, payload))
   return result
 }
 
@@ -82,6 +93,6 @@ export async function issueSessionToken(claims: SessionClaims, keyring: Keyring,
   const key = keyring.current
   const bytes = encoder.encode(payload)
   const token = format === 'encrypted' ? await encrypt(bytes, key) : await sign(bytes, key)
-  cache?.rememberIssued(token, payload, claims.iat, claims.sid, { kid: key.kid, payload: format === 'encrypted' ? payload : undefined })
+  cache?.rememberIssued(token, payload, claims.iat, claims.sid, knownToken(key, format, payload))
   return token
 }
