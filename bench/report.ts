@@ -1,4 +1,5 @@
 // Tables, targets and the markdown report of bench/http.ts, from its JSON results.
+import { SIZED_CACHE } from './variants.ts'
 
 export interface Summary {
   rps: number
@@ -328,6 +329,21 @@ export function printTables(report: Report, log: (line: string) => void): void {
   log(`Versions: ${Object.entries(report.versions).map(([k, v]) => `${k} ${v}`).join(', ')}`)
 }
 
+/** Where a request's CPU goes, and what the token cache can and cannot save: the key to the tables. */
+const WHAT_IT_COSTS = [
+  '## What a request costs, and what the token cache saves',
+  '',
+  'Every implementation here verifies the cookie and reissues it with a fresh expiry on every request, so with nothing remembered each request is one HMAC verification and one HMAC signature (two WebCrypto calls through jose), and for the encrypted rows one AES-GCM decryption and one encryption. This project keeps jose on that path for every token it has not seen, and adds a token cache with these rules (`src/session/token/cache.ts`):',
+  '',
+  '- A token is known only by its exact text, and only once its signature was checked here or this process made it. A hit skips the signature check, never the claim checks (times, audience, session id), and parses the payload afresh.',
+  '- The same payload reissued within the same second (its `iat`) gets the token already made, without signing: the parallel requests of one page cost one signature.',
+  '- Only a token likely to come back is kept: one verified a second time, or one issued to a session that was issued a token here before (its browser is coming back with it). First sightings are recorded in fixed tables that allocate nothing, so sessions seen too rarely to ever hit cost what no cache would.',
+  '- Bounded: the last `tokenCacheSize` tokens (5,000 by default), the oldest quarter dropped at a time; a hit does not keep a token longer, since the request reissues the session and the new token is what comes back.',
+  '',
+  'So the cache saves the verification of a returning session, not the signature of its fresh expiry: a hit still signs once per second per session. That is why the cycled scenario with 100,000 distinct sessions is at parity with the straightforward jose middleware at best (nothing comes back, both do the same two calls), and why in the browser-like scenario the best a cache can do is about half the cryptography. Not reissuing on every request (`refreshEachRequest: false`) is what removes the signature; the tables keep the reissue so that every implementation does the same work.',
+  '',
+]
+
 /** The whole report, for docs/performance.md. */
 export function markdownReport(report: Report): string {
   const o = report.options
@@ -347,11 +363,14 @@ export function markdownReport(report: Report): string {
     '',
     `Loopback, ${o.connections} keep-alive connections, ${o.duration}-second runs after a ${o.warmup}-second warm-up, ${o.reps} repetition(s) interleaved in a rotating order, medians. Server CPU is user + system time of the server process (all its threads; for workerd, the process running the Worker) from \`/proc\`, per request; extra CPU is above the ceiling's in the same scenario. Cycled scenarios: ${o.tool}, every request sends the next of N minted sessions. Browser-like: ${n(o.browserUsers)} users, each sending back the cookie it was last given (\`bench/browser-load.ts\`: users split among connections, one request in flight per connection, each response's \`Set-Cookie\` stored as that user's cookie). The token cache hit rate is measured from outside the library: the bench server wraps \`crypto.subtle.sign\`/\`verify\` with counters before the app is built, and hit rate = 1 − verifies / requests carrying a cookie.`,
     '',
+    `This project's main row is the library's middleware on a minimal Hono app serving that one route, as every peer's server is, configured exactly as the demo configures it (its \`loadConfig\` of the same environment: audience, cookie, the default token cache of 5,000). The whole demo shop serving the same route (its secure headers, CSRF check, routing, login throttle, error pages) is a row of its own, so what the demo adds is seen apart from the library. The row with \`tokenCacheSize\` ${n(SIZED_CACHE)} runs only in the browser-like scenario: it shows what the token cache does when it holds every active user.`,
+    '',
     'Every peer is a stateless cookie, so in the comparison tables this project is stateless too: the app runs with `SESSION_REVOCATION=false` (its default keeps revocations in process and asks that store about every session on every request), and its encrypted mode (`SESSION_ENCRYPT=true`) likewise. Before anything is measured, each of its variants is checked to do what it says: a reissued signed token carries a revocation stamp exactly when a store is asked.',
     '',
     `What revocation costs is a table of its own per runtime: the same app with no store (the row above), the in-process store (the app's default), Redis asked on every request (\`REDIS_URL\`) and Redis asked at most every 30 s per session (\`SESSION_REVOCATION_CHECK_INTERVAL=30\`), the Redis rows on Bun (its \`RedisClient\`) and Node (node-redis), made as the app's entries make them. The bench starts one real redis-server on a free loopback port, without persistence, for the whole run. App CPU is the app process's, as above; the redis-server process's CPU per request (from \`/proc\`) is a column of its own, since Redis's work is a real cost too, and Redis checks per request are counted by Redis (\`INFO commandstats\`, EVALSHA/EVAL calls). All rows start from the same cookies, minted without revocation: such a token carries no check stamp and is accepted by any store. In the cycled scenario the client sends those minted tokens back again and again, so every request is checked whatever the interval; in the browser-like ones each user sends back the token it was last given, which carries the time of its last check, as a browser does. The interval saves checks only for a session that comes back within it: with ${n(o.browserUsers)} users each is seen about once per repetition (and repetitions are minutes apart), so nearly every request is checked anyway; hence a browser-like scenario of ${n(o.revocationBrowserUsers ?? 0)} users run for this table alone (with the ceiling and no store), where each user comes back within seconds, as an active user does. The spread column is (max − min) / median of the repetitions' app CPU: the noise a difference must exceed.`,
     '',
   ]
+  lines.push(...WHAT_IT_COSTS)
   for (const result of Object.values(report.results)) lines.push(...runtimeSection(report, result, '##'))
   lines.push('## Reproduce', '', '```sh', 'apt-get install -y wrk', 'bun install --frozen-lockfile', report.command, '```', '')
   return lines.join('\n')
