@@ -23,7 +23,7 @@ import { join } from 'node:path'
 import { RedisServer } from '../test/support/redis-server.ts'
 import type { BrowserLoadResult } from './browser-load.ts'
 import { cpuMicros, cpuMicrosOf, memoryMb } from './proc.ts'
-import { markdownReport, printTables, type Report, type RuntimeResult, type Summary } from './report.ts'
+import { markdownReport, printTables, type Measured, type Report, type RuntimeResult, type Summary } from './report.ts'
 import { RUNTIME_NAMES, startVariant, versions, type BenchServer, type RuntimeName } from './runtimes.ts'
 import type { Fetchable } from './servers/shared.ts'
 import { runsOn, selectVariants, SIZED_CACHE, tableOf, variant, type VariantSpec } from './variants.ts'
@@ -139,25 +139,10 @@ async function cookiesFor(spec: VariantSpec, count: number): Promise<string[]> {
 // ---------------------------------------------------------------------------------------------------
 // Load
 
-interface Run {
+interface Run extends Measured {
   requests: number
   seconds: number
-  rps: number
-  p50: number
-  p99: number
   errors: number
-  /** Server CPU per request, µs. */
-  cpuUs: number
-  rssMb: number
-  /** WebCrypto calls per request, counted inside the server. */
-  crypto: { sign: number; verify: number; encrypt: number; decrypt: number }
-  /** 1 − verifies (or decrypts) per request carrying a cookie. */
-  hitRate: number | null
-  /** Browser-like only: what the load generator itself spent per request. */
-  clientCpuUs?: number
-  /** While Redis runs: its CPU per request, µs, and its store calls (scripts) per request. */
-  storeCpuUs?: number
-  storeCalls?: number
 }
 
 interface Stats {

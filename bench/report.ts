@@ -1,14 +1,13 @@
 // Tables, targets and the markdown report of bench/http.ts, from its JSON results.
 import { SIZED_CACHE } from './variants.ts'
 
-export interface Summary {
+/** What one run measures of one server, and a summary of several runs keeps (their medians). */
+export interface Measured {
   rps: number
   p50: number
   p99: number
-  /** Server CPU per request, µs (median of the repetitions). */
+  /** Server CPU per request, µs. */
   cpuUs: number
-  /** Above the ceiling's, in the same scenario on the same runtime. */
-  extraUs: number
   rssMb: number
   /** WebCrypto calls per request, counted in the server. */
   crypto: { sign: number; verify: number; encrypt: number; decrypt: number }
@@ -19,6 +18,12 @@ export interface Summary {
   /** While the bench's redis-server ran: its CPU per request, µs, and revocation checks (scripts) it ran per request. */
   storeCpuUs?: number
   storeCalls?: number
+}
+
+/** The medians of a variant's runs in one scenario. */
+export interface Summary extends Measured {
+  /** Above the ceiling's, in the same scenario on the same runtime. */
+  extraUs: number
   /** Server CPU µs/req and req/s of each repetition, in the order run: the noise between repetitions. */
   cpuUsReps?: number[]
   rpsReps?: number[]

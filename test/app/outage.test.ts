@@ -1,37 +1,19 @@
 // The demo while its revocation store cannot be reached: pages and the API answer 503 with Retry-After
 // (never a 500), and a logout that could not be recorded says so and leaves no "logged out" flag.
 import { describe, expect, test } from 'bun:test'
-import { MemoryRevocationStore, type RevocationQuery, type RevocationStatus, type RevocationStore, type SessionRevocation, type SubjectRevocation } from 'hono-jwt-session'
 import { TestClock } from 'hono-jwt-session/testing'
 import { createApp } from '../../src/app/app.ts'
 import { loadConfig } from '../../src/app/config.ts'
+import { FaultyStore } from '../support/faulty-store.ts'
 import { SECRET } from '../support/secrets.ts'
 import { StrictCookieJar } from '../support/set-cookie.ts'
 import { form } from '../support/shop.ts'
 
-/** A real in-process store that the test takes down. */
-class Switchable implements RevocationStore {
-  readonly inner = new MemoryRevocationStore()
-  down = false
-  #gate<T>(call: () => Promise<T>): Promise<T> {
-    return this.down ? Promise.reject(new Error('connection refused')) : call()
-  }
-  check(query: RevocationQuery): Promise<RevocationStatus> {
-    return this.#gate(() => this.inner.check(query))
-  }
-  revokeSession(revocation: SessionRevocation): Promise<void> {
-    return this.#gate(() => this.inner.revokeSession(revocation))
-  }
-  revokeSubject(revocation: SubjectRevocation): Promise<void> {
-    return this.#gate(() => this.inner.revokeSubject(revocation))
-  }
-}
-
 /** The demo as an entry file builds it, with `store` as its shared revocation store. */
 async function loggedInDemo() {
-  const store = new Switchable()
+  const store = new FaultyStore()
   const clock = new TestClock()
-  const config = loadConfig({ SESSION_SECRET: SECRET }, { sharedStore: () => ({ store, description: 'switchable' }) })
+  const config = loadConfig({ SESSION_SECRET: SECRET }, { sharedStore: () => ({ store, description: 'faulty' }) })
   const app = createApp({ ...config, session: { ...config.session, clock: clock.now }, log: { warn: () => {}, error: () => {} } })
   const jar = new StrictCookieJar()
   await jar.request(app, '/login', form({ username: 'user', password: 'password' }))
@@ -41,7 +23,7 @@ async function loggedInDemo() {
 /** Logged in, then the store goes down and the session's last check is older than the outage grace. */
 async function outage() {
   const demo = await loggedInDemo()
-  demo.store.down = true
+  demo.store.mode = 'down'
   demo.clock.advance(61)
   return demo
 }
@@ -77,7 +59,7 @@ describe('while the revocation store is down', () => {
 
   test('a logout that cannot be recorded is a 503 with no "logged out" flag and the session cookie kept', async () => {
     const { app, clock, store, jar } = await loggedInDemo()
-    store.down = true
+    store.mode = 'down'
     clock.advance(1)
     const res = await jar.request(app, '/logout', form({}))
 
@@ -89,7 +71,7 @@ describe('while the revocation store is down', () => {
   test('service resumes when the store answers again', async () => {
     const { app, clock, store, jar } = await outage()
     expect((await jar.request(app, '/api/me')).status).toBe(503)
-    store.down = false
+    store.mode = 'up'
     clock.advance(3)
 
     expect((await jar.request(app, '/api/me')).status).toBe(200)

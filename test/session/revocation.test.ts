@@ -8,44 +8,20 @@ import {
   SessionStoreUnavailableError,
   type InvalidSessionReason,
   type RevocationOptions,
-  type RevocationQuery,
-  type RevocationStatus,
-  type RevocationStore,
   type SessionEnv,
   type SessionOptions,
-  type SessionRevocation,
-  type SubjectRevocation,
 } from 'hono-jwt-session'
 import { CookieJar, TestClock } from 'hono-jwt-session/testing'
 import { claimsOf } from '../support/forge.ts'
 import { describeStoreContract } from '../support/store-contract.ts'
+import { FaultyStore } from '../support/faulty-store.ts'
 import { copy, instance, me, SECRET } from '../support/revocation-app.ts'
 
-
-/** A real store that a test can take down, make hang, or wipe (as a Redis restart without persistence would). */
-class FaultyStore implements RevocationStore {
-  inner = new MemoryRevocationStore()
-  mode: 'up' | 'down' | 'hang' = 'up'
-  calls = 0
-
-  #gate<T>(call: () => Promise<T>): Promise<T> {
-    this.calls++
-    if (this.mode === 'down') return Promise.reject(new Error('connection refused'))
-    if (this.mode === 'hang') return new Promise<T>(() => {})
-    return call()
-  }
-  check(query: RevocationQuery): Promise<RevocationStatus> {
-    return this.#gate(() => this.inner.check(query))
-  }
-  revokeSession(revocation: SessionRevocation): Promise<void> {
-    return this.#gate(() => this.inner.revokeSession(revocation))
-  }
-  revokeSubject(revocation: SubjectRevocation): Promise<void> {
-    return this.#gate(() => this.inner.revokeSubject(revocation))
-  }
-  wipe(): void {
-    this.inner = new MemoryRevocationStore()
-  }
+/** One app instance on a store that can fail, with its clock. */
+function faultyShop(options?: Parameters<typeof instance>[2]) {
+  const store = new FaultyStore()
+  const clock = new TestClock()
+  return { store, clock, shop: instance(store, clock, options) }
 }
 
 describe('logout ends the session everywhere, not only in this browser', () => {
@@ -266,24 +242,21 @@ describe('log out everywhere', () => {
 
 describe('how often the store is asked', () => {
   test('anonymous visitors with nothing stored never cost a store call', async () => {
-    const store = new FaultyStore()
-    const shop = instance(store, new TestClock())
+    const { store, shop } = faultyShop()
     for (let i = 0; i < 3; i++) await shop.app.request('/me')
 
     expect(store.calls).toBe(0)
   })
 
   test('creating a session costs one call, to learn the store epoch it is stamped with', async () => {
-    const store = new FaultyStore()
-    const shop = instance(store, new TestClock())
+    const { store, shop } = faultyShop()
     await new CookieJar().request(shop.app, '/cart', { method: 'POST' })
 
     expect(store.calls).toBe(1)
   })
 
   test('by default every request with a session asks the store once', async () => {
-    const store = new FaultyStore()
-    const shop = instance(store, new TestClock())
+    const { store, shop } = faultyShop()
     const jar = new CookieJar()
     await jar.request(shop.app, '/login/ada', { method: 'POST' })
     const afterLogin = store.calls
@@ -293,9 +266,7 @@ describe('how often the store is asked', () => {
   })
 
   test('with checkInterval, at most once per interval per session', async () => {
-    const store = new FaultyStore()
-    const clock = new TestClock()
-    const shop = instance(store, clock, { checkInterval: 30 })
+    const { store, clock, shop } = faultyShop({ checkInterval: 30 })
     const jar = new CookieJar()
     await jar.request(shop.app, '/login/ada', { method: 'POST' })
     const afterLogin = store.calls
@@ -352,9 +323,7 @@ describe('how often the store is asked', () => {
 
 describe('when the store fails', () => {
   test('a session confirmed within the outage grace is served without it', async () => {
-    const store = new FaultyStore()
-    const clock = new TestClock()
-    const shop = instance(store, clock, { outageGrace: 60 })
+    const { store, clock, shop } = faultyShop({ outageGrace: 60 })
     const jar = new CookieJar()
     await jar.request(shop.app, '/login/ada', { method: 'POST' })
     store.mode = 'down'
@@ -364,9 +333,7 @@ describe('when the store fails', () => {
   })
 
   test('a session last confirmed longer ago gets 503 with Retry-After, and keeps its cookie', async () => {
-    const store = new FaultyStore()
-    const clock = new TestClock()
-    const shop = instance(store, clock, { outageGrace: 60 })
+    const { store, clock, shop } = faultyShop({ outageGrace: 60 })
     const jar = new CookieJar()
     await jar.request(shop.app, '/login/ada', { method: 'POST' })
     const cookie = jar.get('session')
@@ -381,9 +348,7 @@ describe('when the store fails', () => {
   })
 
   test('a store that hangs counts as failed after the timeout', async () => {
-    const store = new FaultyStore()
-    const clock = new TestClock()
-    const shop = instance(store, clock, { outageGrace: 0, timeout: 1 })
+    const { store, clock, shop } = faultyShop({ outageGrace: 0, timeout: 1 })
     const jar = new CookieJar()
     await jar.request(shop.app, '/login/ada', { method: 'POST' })
     store.mode = 'hang'
@@ -393,9 +358,7 @@ describe('when the store fails', () => {
   })
 
   test('after a failure the store is left alone for a moment: requests fail fast instead of each waiting', async () => {
-    const store = new FaultyStore()
-    const clock = new TestClock()
-    const shop = instance(store, clock, { outageGrace: 0 })
+    const { store, clock, shop } = faultyShop({ outageGrace: 0 })
     const jar = new CookieJar()
     await jar.request(shop.app, '/login/ada', { method: 'POST' })
     const afterLogin = store.calls
@@ -407,9 +370,7 @@ describe('when the store fails', () => {
   })
 
   test('service resumes by itself when the store returns', async () => {
-    const store = new FaultyStore()
-    const clock = new TestClock()
-    const shop = instance(store, clock, { outageGrace: 0 })
+    const { store, clock, shop } = faultyShop({ outageGrace: 0 })
     const jar = new CookieJar()
     await jar.request(shop.app, '/login/ada', { method: 'POST' })
     store.mode = 'down'
@@ -422,9 +383,7 @@ describe('when the store fails', () => {
   })
 
   test('a logout while the store is down answers 503 and changes nothing: the logout is never silently half done', async () => {
-    const store = new FaultyStore()
-    const clock = new TestClock()
-    const shop = instance(store, clock, { outageGrace: 60 })
+    const { store, clock, shop } = faultyShop({ outageGrace: 60 })
     const jar = new CookieJar()
     await jar.request(shop.app, '/login/ada', { method: 'POST' })
     store.mode = 'down'
@@ -504,9 +463,7 @@ describe('when the store fails', () => {
 
 describe('when the store loses its data', () => {
   test('every session checked before the loss is refused, so a revoked one cannot come back', async () => {
-    const store = new FaultyStore()
-    const clock = new TestClock()
-    const shop = instance(store, clock)
+    const { store, clock, shop } = faultyShop()
     const [ada, bob] = [new CookieJar(), new CookieJar()]
     await ada.request(shop.app, '/login/ada', { method: 'POST' })
     await bob.request(shop.app, '/login/bob', { method: 'POST' })
@@ -523,9 +480,7 @@ describe('when the store loses its data', () => {
   })
 
   test('sessions that start after the loss are unaffected', async () => {
-    const store = new FaultyStore()
-    const clock = new TestClock()
-    const shop = instance(store, clock)
+    const { store, clock, shop } = faultyShop()
     await new CookieJar().request(shop.app, '/login/old', { method: 'POST' })
     store.wipe()
     clock.advance(1)
@@ -537,9 +492,7 @@ describe('when the store loses its data', () => {
   })
 
   test('a session created while the store was down is kept when the store comes back with its data', async () => {
-    const store = new FaultyStore()
-    const clock = new TestClock()
-    const shop = instance(store, clock)
+    const { store, clock, shop } = faultyShop()
     await new CookieJar().request(shop.app, '/cart', { method: 'POST' })
     store.mode = 'down'
     clock.advance(10)
@@ -552,9 +505,7 @@ describe('when the store loses its data', () => {
   })
 
   test('a session created while the store was down is refused when the store comes back without its data', async () => {
-    const store = new FaultyStore()
-    const clock = new TestClock()
-    const shop = instance(store, clock)
+    const { store, clock, shop } = faultyShop()
     await new CookieJar().request(shop.app, '/cart', { method: 'POST' })
     store.mode = 'down'
     clock.advance(10)
@@ -653,9 +604,7 @@ describe('a logout is never half done', () => {
   })
 
   test('the 503 of a store that cannot be reached is marked personal: it depends on the cookie', async () => {
-    const store = new FaultyStore()
-    const clock = new TestClock()
-    const shop = instance(store, clock, { outageGrace: 0 })
+    const { store, clock, shop } = faultyShop({ outageGrace: 0 })
     const jar = new CookieJar()
     await jar.request(shop.app, '/login/ada', { method: 'POST' })
     store.mode = 'down'
