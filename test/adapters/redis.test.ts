@@ -5,7 +5,7 @@ import { RedisClient } from 'bun'
 import { fromNodeRedis, RedisRevocationStore, type RedisCommands } from 'hono-jwt-session/redis'
 import { CookieJar, TestClock } from 'hono-jwt-session/testing'
 import { createClient } from 'redis'
-import { copy, instance, me } from '../support/revocation-app.ts'
+import { copy, copyThenLogout, instance, me } from '../support/revocation-app.ts'
 import { redisAvailable, RedisServer } from '../support/redis-server.ts'
 import { describeStoreContract } from '../support/store-contract.ts'
 
@@ -50,6 +50,26 @@ async function reconnected(redis: RedisCommands): Promise<void> {
   }
 }
 
+/**
+ * Ada and Bob log in, a copy of Ada's cookie is taken and she logs out; then Redis is killed (SIGKILL),
+ * restarted, and the client is connected again.
+ */
+async function logoutThenCrash(server: RedisServer) {
+  const { redis, close } = await bunClient(server.url)
+  const clock = new TestClock()
+  const shop = instance(new RedisRevocationStore(redis), clock, STRICT)
+  const [browser, other] = [new CookieJar(), new CookieJar()]
+  await browser.request(shop.app, '/login/ada', { method: 'POST' })
+  await other.request(shop.app, '/login/bob', { method: 'POST' })
+  const stolen = copy(browser)
+  await browser.request(shop.app, '/logout', { method: 'POST' })
+  await server.kill()
+  await server.restart()
+  await reconnected(redis)
+  clock.advance(5)
+  return { redis, close, clock, shop, stolen, other }
+}
+
 const CLIENTS = { "Bun's RedisClient": bunClient, 'node-redis': nodeRedisClient }
 
 describe.if(redisAvailable())('Redis', () => {
@@ -74,10 +94,7 @@ describe.if(redisAvailable())('Redis', () => {
         const store = new RedisRevocationStore(redis, { prefix: `{${crypto.randomUUID()}}:` })
         const clock = new TestClock()
         const [a, b] = [instance(store, clock, STRICT), instance(store, clock, STRICT)]
-        const browser = new CookieJar()
-        await browser.request(a.app, '/login/ada', { method: 'POST' })
-        const stolen = copy(browser)
-        await browser.request(a.app, '/logout', { method: 'POST' })
+        const { stolen } = await copyThenLogout(a)
 
         expect(await me(b, stolen)).toEqual({ user: null, subject: null })
         expect(b.invalid).toEqual(['revoked'])
@@ -172,18 +189,7 @@ describe.if(redisAvailable())('Redis faults, with sessions in the middleware', (
 
   test('with appendonly, a revocation survives a crash and restart of Redis', async () => {
     await using server = await RedisServer.start({ persistent: true })
-    const { redis, close } = await bunClient(server.url)
-    const clock = new TestClock()
-    const shop = instance(new RedisRevocationStore(redis), clock, STRICT)
-    const [browser, other] = [new CookieJar(), new CookieJar()]
-    await browser.request(shop.app, '/login/ada', { method: 'POST' })
-    await other.request(shop.app, '/login/bob', { method: 'POST' })
-    const stolen = copy(browser)
-    await browser.request(shop.app, '/logout', { method: 'POST' })
-    await server.kill()
-    await server.restart()
-    await reconnected(redis)
-    clock.advance(5)
+    const { redis, close, clock, stolen, other } = await logoutThenCrash(server)
     const fresh = instance(new RedisRevocationStore(redis), clock, STRICT)
 
     expect(await me(fresh, stolen)).toEqual({ user: null, subject: null })
@@ -194,18 +200,7 @@ describe.if(redisAvailable())('Redis faults, with sessions in the middleware', (
 
   test('without persistence, a restart logs everyone out rather than let a revoked session come back', async () => {
     await using server = await RedisServer.start({ persistent: false })
-    const { redis, close } = await bunClient(server.url)
-    const clock = new TestClock()
-    const shop = instance(new RedisRevocationStore(redis), clock, STRICT)
-    const [browser, other] = [new CookieJar(), new CookieJar()]
-    await browser.request(shop.app, '/login/ada', { method: 'POST' })
-    await other.request(shop.app, '/login/bob', { method: 'POST' })
-    const stolen = copy(browser)
-    await browser.request(shop.app, '/logout', { method: 'POST' })
-    await server.kill()
-    await server.restart()
-    await reconnected(redis)
-    clock.advance(5)
+    const { close, shop, stolen, other } = await logoutThenCrash(server)
 
     expect(await me(shop, stolen)).toEqual({ user: null, subject: null })
     expect(await me(shop, other)).toEqual({ user: null, subject: null })

@@ -15,7 +15,7 @@ import { CookieJar, TestClock } from 'hono-jwt-session/testing'
 import { claimsOf } from '../support/forge.ts'
 import { describeStoreContract } from '../support/store-contract.ts'
 import { FaultyStore } from '../support/faulty-store.ts'
-import { copy, instance, me, SECRET } from '../support/revocation-app.ts'
+import { copy, copyThenLogout, instance, me, SECRET } from '../support/revocation-app.ts'
 
 /** One app instance on a store that can fail, with its clock. */
 function faultyShop(options?: Parameters<typeof instance>[2]) {
@@ -28,10 +28,7 @@ describe('logout ends the session everywhere, not only in this browser', () => {
   test('a copy of the cookie taken before logout is refused on its next request', async () => {
     const store = new MemoryRevocationStore()
     const shop = instance(store, new TestClock())
-    const browser = new CookieJar()
-    await browser.request(shop.app, '/login/ada', { method: 'POST' })
-    const stolen = copy(browser)
-    await browser.request(shop.app, '/logout', { method: 'POST' })
+    const { stolen } = await copyThenLogout(shop)
 
     expect(await me(shop, stolen)).toEqual({ user: null, subject: null })
     expect(shop.invalid).toEqual(['revoked'])
@@ -59,10 +56,7 @@ describe('logout ends the session everywhere, not only in this browser', () => {
     const store = new MemoryRevocationStore()
     const clock = new TestClock()
     const [a, b] = [instance(store, clock), instance(store, clock)]
-    const browser = new CookieJar()
-    await browser.request(a.app, '/login/ada', { method: 'POST' })
-    const stolen = copy(browser)
-    await browser.request(a.app, '/logout', { method: 'POST' })
+    const { stolen } = await copyThenLogout(a)
 
     expect(await me(b, stolen)).toEqual({ user: null, subject: null })
     expect(b.invalid).toEqual(['revoked'])
@@ -109,10 +103,7 @@ describe('logout ends the session everywhere, not only in this browser', () => {
     const store = new MemoryRevocationStore()
     const clock = new TestClock()
     const shop = instance(store, clock, {}, { idleTimeout: 600 })
-    const browser = new CookieJar()
-    await browser.request(shop.app, '/login/ada', { method: 'POST' })
-    const stolen = copy(browser)
-    await browser.request(shop.app, '/logout', { method: 'POST' })
+    const { stolen } = await copyThenLogout(shop)
     const query = (now: number) => store.check({ sessionId: claimsOf(stolen.get('session')!).sid as string, subject: undefined, proposedEpoch: '1.x', now })
 
     expect((await query(clock.seconds + 600)).sessionRevoked).toBe(true)
@@ -296,10 +287,7 @@ describe('how often the store is asked', () => {
   test('with checkInterval the instance that revoked refuses the copy at once', async () => {
     const clock = new TestClock()
     const shop = instance(new MemoryRevocationStore(), clock, { checkInterval: 300 })
-    const browser = new CookieJar()
-    await browser.request(shop.app, '/login/ada', { method: 'POST' })
-    const stolen = copy(browser)
-    await browser.request(shop.app, '/logout', { method: 'POST' })
+    const { stolen } = await copyThenLogout(shop)
 
     expect(await me(shop, stolen)).toEqual({ user: null, subject: null })
   })
@@ -308,10 +296,7 @@ describe('how often the store is asked', () => {
     const store = new FaultyStore()
     const clock = new TestClock()
     const [a, b] = [instance(store, clock), instance(store, clock)]
-    const browser = new CookieJar()
-    await browser.request(a.app, '/login/ada', { method: 'POST' })
-    const stolen = copy(browser)
-    await browser.request(a.app, '/logout', { method: 'POST' })
+    const { stolen } = await copyThenLogout(a)
     await b.app.request('/me', { headers: { Cookie: stolen.header()! } })
     const calls = store.calls
     await b.app.request('/me', { headers: { Cookie: stolen.header()! } })
@@ -491,29 +476,28 @@ describe('when the store loses its data', () => {
     expect(await me(shop, jar)).toEqual({ user: 'ada', subject: 'ada' })
   })
 
-  test('a session created while the store was down is kept when the store comes back with its data', async () => {
+  /** Ada logs in while the store is down; 10 s later it is back, with its data or wiped. */
+  async function loginDuringOutage(comesBack: 'with its data' | 'wiped') {
     const { store, clock, shop } = faultyShop()
     await new CookieJar().request(shop.app, '/cart', { method: 'POST' })
     store.mode = 'down'
     clock.advance(10)
     const jar = new CookieJar()
     await jar.request(shop.app, '/login/ada', { method: 'POST' })
+    if (comesBack === 'wiped') store.wipe()
     store.mode = 'up'
     clock.advance(10)
+    return { shop, jar }
+  }
+
+  test('a session created while the store was down is kept when the store comes back with its data', async () => {
+    const { shop, jar } = await loginDuringOutage('with its data')
 
     expect(await me(shop, jar)).toEqual({ user: 'ada', subject: 'ada' })
   })
 
   test('a session created while the store was down is refused when the store comes back without its data', async () => {
-    const { store, clock, shop } = faultyShop()
-    await new CookieJar().request(shop.app, '/cart', { method: 'POST' })
-    store.mode = 'down'
-    clock.advance(10)
-    const jar = new CookieJar()
-    await jar.request(shop.app, '/login/ada', { method: 'POST' })
-    store.wipe()
-    store.mode = 'up'
-    clock.advance(10)
+    const { shop, jar } = await loginDuringOutage('wiped')
 
     expect(await me(shop, jar)).toEqual({ user: null, subject: null })
     expect(shop.invalid).toEqual(['store-reset'])

@@ -66,3 +66,15 @@ export function copy(jar: CookieJar): CookieJar {
   return new CookieJar().set('session', jar.get('session')!)
 }
 
+
+/**
+ * Ada logs in on `loginOn`, a copy of her cookie is taken (what a thief keeps), and she logs out on
+ * `logoutOn`: the copy is what a test then presents.
+ */
+export async function copyThenLogout(loginOn: Shop, logoutOn: Shop = loginOn): Promise<{ browser: CookieJar; stolen: CookieJar }> {
+  const browser = new CookieJar()
+  await browser.request(loginOn.app, '/login/ada', { method: 'POST' })
+  const stolen = copy(browser)
+  await browser.request(logoutOn.app, '/logout', { method: 'POST' })
+  return { browser, stolen }
+}
