@@ -43,8 +43,12 @@ export interface SessionOptions {
    */
   audience?: string
   /**
-   * How many tokens this process remembers as already verified or signed, so a session seen again
-   * skips the HMAC (its times are still checked on every request). 0 turns it off. Default 5000.
+   * How many tokens the token cache keeps, so a session seen again skips the signature check or the
+   * decryption (its claims are still checked on every request). It keeps only tokens likely to come back:
+   * the one issued to a session issued a token before, one verified twice; plus, beyond this number, those
+   * issued in the latest second. Once full it holds at least three quarters of this, the most recent; a
+   * hit does not keep a token longer. Size it at 4/3 of the sessions active between two requests of one
+   * user; each entry costs about the token's length in memory. 0 turns it off. Default 5000.
    */
   tokenCacheSize?: number
   /**

@@ -8,24 +8,32 @@ const ids = (from: number, count: number) => Array.from({ length: count }, (_, i
 describe('Sightings', () => {
   test('a string is unknown on its first sighting and known on its second', () => {
     const seen = new Sightings(100)
-    expect(seen.seenBefore('mn2-2U_ZWsunIBrRxXvRpA')).toBe(false)
-    expect(seen.seenBefore('mn2-2U_ZWsunIBrRxXvRpA')).toBe(true)
-    expect(seen.seenBefore('mn2-2U_ZWsunIBrRxXvRpB')).toBe(false)
+    expect(seen.recordSighting('mn2-2U_ZWsunIBrRxXvRpA')).toBe(false)
+    expect(seen.recordSighting('mn2-2U_ZWsunIBrRxXvRpA')).toBe(true)
+    expect(seen.recordSighting('mn2-2U_ZWsunIBrRxXvRpB')).toBe(false)
   })
 
   test('sized for N, it knows nearly every one of N strings seen again in turn (N sessions, each coming back)', () => {
     const seen = new Sightings(5000)
     const sessions = ids(0, 5000)
-    for (const id of sessions) seen.seenBefore(id)
-    const known = sessions.filter((id) => seen.seenBefore(id)).length
+    for (const id of sessions) seen.recordSighting(id)
+    const known = sessions.filter((id) => seen.recordSighting(id)).length
     expect(known / sessions.length).toBeGreaterThan(0.9)
+  })
+
+  test('sized for a power of two, where rounding up adds nothing, it still knows most of them', () => {
+    const seen = new Sightings(8192)
+    const sessions = ids(0, 8192)
+    for (const id of sessions) seen.recordSighting(id)
+    const known = sessions.filter((id) => seen.recordSighting(id)).length
+    expect(known / sessions.length).toBeGreaterThan(0.8)
   })
 
   test('its memory is fixed: after many times its size in other strings, the first are forgotten', () => {
     const seen = new Sightings(1000)
     const first = ids(0, 1000)
-    for (const id of first) seen.seenBefore(id)
-    for (const id of ids(1000, 20_000)) seen.seenBefore(id)
-    expect(first.filter((id) => seen.seenBefore(id)).length).toBeLessThan(10)
+    for (const id of first) seen.recordSighting(id)
+    for (const id of ids(1000, 20_000)) seen.recordSighting(id)
+    expect(first.filter((id) => seen.recordSighting(id)).length).toBeLessThan(10)
   })
 })

@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, spyOn, test } from 'bun:test'
+import { lazyKeyring } from '../../src/session/keyring.ts'
+import { TokenCache } from '../../src/session/token/cache.ts'
 import { GenerationalCache } from '../../src/session/token/generational-cache.ts'
-import { claimsOf } from '../support/forge.ts'
-import { OTHER_SECRET } from '../support/secrets.ts'
+import { verifySessionToken } from '../../src/session/token/session-token.ts'
+import { b64json, claimsOf, hmac } from '../support/forge.ts'
+import { OTHER_SECRET, SECRET } from '../support/secrets.ts'
 import { sessionApp } from '../support/session-app.ts'
 import { StrictCookieJar } from '../support/set-cookie.ts'
 
@@ -251,6 +254,15 @@ describe('GenerationalCache', () => {
     }
   })
 
+  test('a capacity that is not a multiple of four is never exceeded', () => {
+    const cache = new GenerationalCache<number>(7)
+    for (let i = 0; i < 100; i++) {
+      cache.set(`k${i}`, i)
+      expect(cache.size).toBeLessThanOrEqual(7)
+    }
+    expect(cache.peek('k99')).toBe(99)
+  })
+
   test('a capacity below the number of generations still holds that many', () => {
     const cache = new GenerationalCache<number>(3)
     for (const key of ['a', 'b', 'c', 'd']) cache.set(key, 1)
@@ -263,5 +275,20 @@ describe('GenerationalCache', () => {
     cache.set('a', 1)
     expect(cache.get('a')).toBeUndefined()
     expect(cache.size).toBe(0)
+  })
+})
+
+describe('verifySessionToken', () => {
+  test('a token with an unencoded payload (b64: false), which jose accepts, is refused every time and never cached', async () => {
+    const keyring = await lazyKeyring(new TextEncoder().encode(SECRET), [])()
+    const t = sessionApp()
+    const issued = (await new StrictCookieJar().request(t.app, '/set?key=user&value="u"')).headers.getSetCookie()[0]!
+    const claims = claimsOf(issued.slice(issued.indexOf('=') + 1, issued.indexOf(';')))
+    const input = `${b64json({ alg: 'HS256', typ: 'session+jwt', kid: keyring.current.kid, b64: false, crit: ['b64'] })}.${JSON.stringify(claims)}`
+    const token = `${input}.${await hmac('HS256', SECRET, input)}`
+    const rules = { audience: String(claims.aud), now: Number(claims.iat), idleTimeout: 3600, absoluteTimeout: 86400, clockTolerance: 0 }
+    const cache = new TokenCache(10)
+
+    for (let i = 0; i < 3; i++) expect(await verifySessionToken(token, keyring, rules, cache)).toEqual({ ok: false, reason: 'malformed' })
   })
 })

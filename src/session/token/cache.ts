@@ -27,10 +27,11 @@ export interface KnownToken {
  *   request right after a login (its redirect, the page's parallel fetches) needs no crypto;
  * - knowing a token says nothing about time: every hit is held to all the claim checks again, and its
  *   payload is parsed afresh, so no request sees another's changes;
- * - bounded: the last `capacity` tokens kept, the oldest quarter dropped at a time, plus those of the
- *   latest second (at most `capacity` of them). A hit does not keep a token longer: the request reissues
- *   the session, and its new token is what comes back (with `refreshEachRequest: false`, a token used for
- *   long is verified once more when dropped, and kept again);
+ * - bounded: at most `capacity` tokens kept (once full, never fewer than three quarters of it: the
+ *   oldest quarter is dropped at a time), plus those of the latest second (at most `capacity` more). A
+ *   hit does not keep a token longer: the request reissues the session, and its new token is what comes
+ *   back (with `refreshEachRequest: false`, a token used for long is verified in full again once dropped,
+ *   and kept again from its second verification);
  * - a payload issued again within the same second (its `iat`) gets the same token instead of being
  *   made again; that memory lasts one second, as no later payload can equal it.
  * One per middleware configuration, so one set of keys and one format.
@@ -38,33 +39,33 @@ export interface KnownToken {
 export class TokenCache {
   readonly #known: GenerationalCache<KnownToken>
   readonly #capacity: number
-  readonly #verifiedOnce: Sightings
-  readonly #issuedSessions: Sightings
-  /** Second `#issuedAt`'s tokens: payload text → token, and token → what is known of it. */
-  #issued = new Map<string, string>()
-  #issuedTokens = new Map<string, KnownToken>()
-  #issuedAt = -1
+  readonly #verifiedSightings: Sightings
+  readonly #sessionsIssuedTo: Sightings
+  /** Second `#latestSecond`'s tokens: payload text → token, and token → what is known of it. */
+  #tokenByPayload = new Map<string, string>()
+  #latestSecondTokens = new Map<string, KnownToken>()
+  #latestSecond = -1
 
   constructor(capacity: number) {
     this.#capacity = capacity
     this.#known = new GenerationalCache(capacity)
-    this.#verifiedOnce = new Sightings(capacity)
-    this.#issuedSessions = new Sightings(capacity)
+    this.#verifiedSightings = new Sightings(capacity)
+    this.#sessionsIssuedTo = new Sightings(capacity)
   }
 
   /** What is known of a token whose signature is already known good, or undefined. */
   known(token: string): KnownToken | undefined {
-    return this.#known.peek(token) ?? this.#issuedTokens.get(token)
+    return this.#known.peek(token) ?? this.#latestSecondTokens.get(token)
   }
 
   /** Notes a token whose signature was just checked; remembers it if it was checked before. */
   rememberVerified(token: string, known: KnownToken): void {
-    if (this.#verifiedOnce.seenBefore(token)) this.#known.set(token, known)
+    if (this.#verifiedSightings.recordSighting(token)) this.#known.set(token, known)
   }
 
   /** The token already issued this second for exactly this payload, if any. */
   issuedFor(payload: string, iat: number): string | undefined {
-    return iat === this.#issuedAt ? this.#issued.get(payload) : undefined
+    return iat === this.#latestSecond ? this.#tokenByPayload.get(payload) : undefined
   }
 
   /**
@@ -72,15 +73,15 @@ export class TokenCache {
    * known until a later second issues one, and after that if the session was issued a token here before.
    */
   rememberIssued(token: string, payload: string, iat: number, sid: string, known: KnownToken): void {
-    if (iat !== this.#issuedAt) {
-      this.#issued = new Map()
-      this.#issuedTokens = new Map()
-      this.#issuedAt = iat
+    if (iat !== this.#latestSecond) {
+      this.#tokenByPayload = new Map()
+      this.#latestSecondTokens = new Map()
+      this.#latestSecond = iat
     }
-    if (this.#issued.size < this.#capacity) {
-      this.#issued.set(payload, token)
-      this.#issuedTokens.set(token, known)
+    if (this.#tokenByPayload.size < this.#capacity) {
+      this.#tokenByPayload.set(payload, token)
+      this.#latestSecondTokens.set(token, known)
     }
-    if (this.#issuedSessions.seenBefore(sid)) this.#known.set(token, known)
+    if (this.#sessionsIssuedTo.recordSighting(sid)) this.#known.set(token, known)
   }
 }

@@ -1,10 +1,10 @@
 /**
- * A bounded map that keeps what was used recently, in generations of capacity/GENERATIONS entries:
- * new and re-used entries go into the youngest; when it is full a new one starts and the oldest is
- * dropped whole. Nothing is ever deleted one by one, which matters: a Map that deletes entries leaves
- * holes its iterator has to skip, and an LRU built on delete-and-reinsert spent more time skipping them
- * than the HMAC it saved. Four generations rather than two halves: the cache always holds at least
- * three quarters of its capacity instead of half, for one more Map lookup or two on a miss.
+ * A bounded map that keeps what was used recently, in four generations of a quarter of its capacity
+ * (rounded down): new and re-used entries go into the youngest; when it is full a new one starts and
+ * the oldest is dropped whole. Nothing is ever deleted one by one, which matters: a Map that deletes
+ * entries leaves holes its iterator has to skip, and an LRU built on delete-and-reinsert spent more time
+ * skipping them than the HMAC it saved. Four generations rather than two halves: once full, it always
+ * holds at least three quarters of its capacity instead of half, for two more Map lookups on a miss.
  */
 export class GenerationalCache<V> {
   readonly #generations: Map<string, V>[]
@@ -12,7 +12,7 @@ export class GenerationalCache<V> {
 
   constructor(readonly capacity: number) {
     const count = Math.max(1, Math.min(GENERATIONS, capacity))
-    this.#generationSize = Math.ceil(capacity / count)
+    this.#generationSize = Math.floor(capacity / count)
     this.#generations = Array.from({ length: count }, () => new Map<string, V>())
   }
 

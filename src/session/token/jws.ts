@@ -16,10 +16,13 @@ export interface Opened {
 /**
  * Verifies a compact JWS: jose parses it, pins HS256, refuses unknown "crit" headers, finds the key
  * by `kid` among the configured ones and checks the signature; throws jose's errors (or
- * UnknownKeyError) for anything else. Returns undefined for a signature spelled other than as issued.
+ * UnknownKeyError) for anything else. Returns undefined for a token other than as issued: a signature
+ * spelled otherwise, or a header with `b64` or `crit` (an unencoded payload, which jose accepts, would
+ * read differently from the token than jose read it, and no token of ours has one).
  */
 export async function verifySigned(token: string, keyring: Keyring): Promise<Opened | undefined> {
   const { protectedHeader, payload } = await compactVerify(token, keyring.verificationKey, { algorithms: [ALGORITHM] })
+  if (protectedHeader.b64 !== undefined || protectedHeader.crit !== undefined) return undefined
   // One token, one text: a signature re-encoded with other trailing bits decodes to the same bytes.
   if (!isCanonicalBase64url(token, token.lastIndexOf('.') + 1, token.length)) return undefined
   return { typ: protectedHeader.typ, kid: protectedHeader.kid, payload }
