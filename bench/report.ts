@@ -347,6 +347,8 @@ const WHAT_IT_COSTS = [
   '',
   'So the cache saves the verification of a returning session, not the signature of its fresh expiry: a hit still signs once per second per session. That is why the cycled scenario with 100,000 distinct sessions is at parity with the straightforward jose middleware at best (nothing comes back, both do the same two calls), and why in the browser-like scenario the best a cache can do is about half the cryptography. Not reissuing on every request (`refreshEachRequest: false`) is what removes the signature; the tables keep the reissue so that every implementation does the same work.',
   '',
+  'Whether a cache large enough to hold every active user pays depends on the runtime and the traffic: its hits save a verification each, but it keeps every active user\'s token in the JavaScript heap, which the garbage collector walks, and a user it fails to hold (one who comes back after more than three quarters of its size in other sessions) is verified in full anyway. The browser-like tables show its hit rate and its CPU side by side with the default size.',
+  '',
 ]
 
 /** The whole report, for docs/performance.md. */
