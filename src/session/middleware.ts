@@ -45,7 +45,8 @@ function interfaces<E extends Env>(options: SessionOptions | SessionOptionsFacto
  * `getSession(c)`), and after it writes what is needed: a reissued token, a deletion, or nothing.
  *
  * Changes are saved with whatever response the handler returns, error statuses included. When the
- * handler throws, its changes are discarded and no cookie is sent: the browser keeps its previous one.
+ * handler throws, its changes are discarded and the browser keeps its previous cookie; only a refused
+ * one is deleted, so it stops coming back.
  *
  * Throws SessionConfigError at once for bad options; options from a factory are checked on the first
  * request that produces them.

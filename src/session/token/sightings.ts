@@ -2,10 +2,11 @@
  * Remembers, approximately and in fixed memory, which strings were seen recently: 32-bit fingerprints
  * in buckets of four, a bucket forgetting its oldest when a fifth arrives. With two to four slots per
  * sighting to remember (twice, rounded up to a power of two), a string is still remembered after as
- * many others in 85% to 97% of cases (one slot per fingerprint, at the same memory, about 60%). Used only for strings that are random
- * already (a MAC, a session id), whose last characters are their fingerprint. Nothing is allocated per
- * sighting, so the garbage collector never sees them. A wrong answer (two strings with one
- * fingerprint, or a sighting forgotten) is only ever an early or a missed cache admission.
+ * many others in 85% to 97% of cases (one slot per fingerprint, at the same memory, about 60%). Used
+ * only for strings that are random already (a MAC, a session id), whose last characters are their
+ * fingerprint. Nothing is allocated per sighting, so the garbage collector never sees them. A wrong
+ * answer (two strings with one fingerprint, or a sighting forgotten) is only ever an early or a missed
+ * cache admission.
  */
 export class Sightings {
   readonly #slots: Uint32Array
